@@ -28,7 +28,7 @@ class Pcm:
         """This audio at ``rate`` Hz (linear interpolation; fine for speech)."""
         if rate == self.rate or len(self.samples) == 0:
             return self if rate == self.rate else Pcm(self.samples, rate)
-        n_out = int(round(len(self.samples) * rate / self.rate))
+        n_out = round(len(self.samples) * rate / self.rate)
         x_out = np.arange(n_out, dtype=np.float64) * (self.rate / rate)
         y = np.interp(x_out, np.arange(len(self.samples)), self.samples.astype(np.float64))
         return Pcm(np.clip(np.round(y), -32768, 32767).astype(np.int16), rate)

@@ -46,4 +46,4 @@ def hide_saved_lines(prefix: str) -> None:
     with _lock:
         _prefixes.add(prefix)
         if not isinstance(sys.stdout, _FilteredStdout):
-            sys.stdout = _FilteredStdout(sys.stdout)  # type: ignore[assignment]
+            sys.stdout = _FilteredStdout(sys.stdout)
