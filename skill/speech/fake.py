@@ -1,9 +1,14 @@
-"""A :class:`Speaker` that plays nothing and records what it was asked (for tests)."""
+"""Test doubles: a :class:`Speaker` that plays nothing and records what it was asked,
+and a TTS that renders tones."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
+
+from .pcm import Pcm
 
 
 @dataclass
@@ -48,3 +53,19 @@ class FakeSpeaker:
     def said(self) -> list[str]:
         """The texts passed to ``say``, in order."""
         return [str(c[1]) for c in self.calls if c[0] == "say"]
+
+
+class FakeTts:
+    """A :class:`~skill.speech.tts.Tts` rendering each word as a 300 Hz tone lasting
+    60/``rate`` seconds (``rate`` in words per minute); records every call."""
+
+    def __init__(self, voice: str = "fake", out_rate: int = 16000) -> None:
+        self.voice = voice
+        self.out_rate = out_rate
+        self.calls: list[tuple[str, int]] = []
+
+    def render(self, text: str, rate: int) -> Pcm:
+        self.calls.append((text, rate))
+        n = int(len(text.split()) * 60 / rate * self.out_rate)
+        t = np.arange(n) / self.out_rate
+        return Pcm((8000 * np.sin(2 * np.pi * 300 * t)).astype(np.int16), self.out_rate)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..events import Cue, Event, Paused, PaceChanged, Say, SessionEnded, VolumeChanged
+from ..events import Cue, Event, PaceChanged, Paused, Say, SessionEnded, VolumeChanged
 from .pcm import Pcm, soft_tick
 from .settings import VoiceSettings
 from .tts import Tts

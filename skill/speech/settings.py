@@ -40,9 +40,7 @@ class VoiceSettings(BaseModel):
     cue_style: Literal["words", "tick"] = Field(
         default="words", description='rhythm cues as spoken "words" or a soft "tick"'
     )
-    samplerate: int = Field(
-        default=22050, description="output stream Hz"
-    )
+    samplerate: int = Field(default=22050, description="output stream Hz")
     cache: bool = Field(default=True, description="keep rendered lines on disk between sessions")
 
 
