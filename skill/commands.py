@@ -7,10 +7,10 @@ mode, the recognizer's grammars and the model's training data all read it.
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 
-class Command(str, Enum):
+class Command(StrEnum):
     """Everything the user can ask of the coach."""
 
     NEXT = "next"
@@ -32,7 +32,7 @@ class Command(str, Enum):
     END = "end"
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """The session's top-level states (what the coach is doing now)."""
 
     INTRO = "intro"
