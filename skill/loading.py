@@ -129,7 +129,7 @@ def _field_name(loc: Loc, data: Any) -> str:
 
 
 def _message(err: ErrorDetails) -> str:
-    msg = err["msg"].removeprefix("Value error, ")
+    msg = err["msg"].removeprefix("Value error, ").split(". Fix: ")[0]
     if err["type"] in {"missing", "extra_forbidden"}:
         return msg.lower()
     got = err.get("input")
@@ -140,6 +140,8 @@ def _message(err: ErrorDetails) -> str:
 
 def _fix(err: ErrorDetails, loc: Loc) -> str:
     kind, ctx = err["type"], err.get("ctx", {})
+    if ". Fix: " in err["msg"]:
+        return err["msg"].split(". Fix: ", 1)[1]
     name = str(loc[-1]) if loc else ""
     if kind == "missing":
         return f"add '{name}:' here"
@@ -154,9 +156,19 @@ def _fix(err: ErrorDetails, loc: Loc) -> str:
         return "give at least one item" if kind == "too_short" else "write some text here"
     if kind == "string_pattern_mismatch":
         return "use lower-case letters and digits joined by '-', e.g. 'shoulder-kneading'"
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        return f"write a {kind.split('_')[0].replace('dict', 'mapping')} here"
+    if kind.endswith(("_type", "_parsing")):
+        return f"write {_KINDS.get(kind.split('_')[0], 'a value of the right type')} here"
     return "see the routine format in README.md and routines/schema.json"
+
+
+_KINDS = {
+    "float": "a number",
+    "int": "a whole number",
+    "string": "text",
+    "dict": "a mapping (key: value lines)",
+    "list": "a list (lines starting with '- ')",
+    "bool": "true or false",
+}
 
 
 def _allowed_fields(loc: Loc) -> list[str]:

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from skill.timing import speech_seconds
 
@@ -46,7 +53,10 @@ class Step(_Strict):
     @model_validator(mode="after")
     def _one_length(self) -> Step:
         if (self.repetitions is None) == (self.seconds is None):
-            raise ValueError("give exactly one of 'repetitions' or 'seconds'")
+            raise ValueError(
+                "give exactly one of 'repetitions' or 'seconds'. "
+                "Fix: keep 'repetitions' (a stroke count) or 'seconds', not both or neither"
+            )
         return self
 
     @property
@@ -87,14 +97,18 @@ class Routine(_Strict):
     closing: Text = "That's the end of the massage. Let your partner rest and breathe for a moment."
     steps: list[Step] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique_steps(self) -> Routine:
-        seen: set[str] = set()
-        for step in self.steps:
-            if step.id in seen:
-                raise ValueError(f"step id '{step.id}' is used twice; step ids must be unique")
-            seen.add(step.id)
-        return self
+    @field_validator("steps")
+    @classmethod
+    def _unique_steps(cls, steps: list[Step]) -> list[Step]:
+        first: dict[str, int] = {}
+        for index, step in enumerate(steps):
+            if step.id in first:
+                raise ValueError(
+                    f"steps[{first[step.id]}] and steps[{index}] both have id '{step.id}'. "
+                    "Fix: give every step its own id"
+                )
+            first[step.id] = index
+        return steps
 
     @property
     def intro(self) -> str:
