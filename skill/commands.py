@@ -79,6 +79,12 @@ VALID: dict[Mode, frozenset[Command]] = {
     Mode.FINISHED: frozenset(),
 }
 
+#: What the recognizer listens for while the coach is speaking: a few short, distinct
+#: phrases that interrupt. Anything else waits until the coach is quiet.
+BARGE_IN: frozenset[Command] = frozenset(
+    {Command.PAUSE, Command.STOP, Command.LOUDER, Command.QUIETER}
+)
+
 _WORDS = re.compile(r"[a-z']+")
 _PHRASE_TO_COMMAND: dict[str, Command] = {
     phrase: command for command, phrases in PHRASES.items() for phrase in phrases
@@ -121,6 +127,23 @@ def phrases_for(commands: frozenset[Command] | set[Command]) -> list[str]:
 def grammar(mode: Mode) -> list[str]:
     """The phrases the recognizer should listen for in ``mode``."""
     return phrases_for(VALID[mode])
+
+
+def speaking_grammar(mode: Mode, spoken: str = "") -> list[str]:
+    """Phrases that interrupt the coach in ``mode`` while it says ``spoken``.
+
+    Phrases that occur in ``spoken`` itself are left out, so the coach can never
+    trigger itself by saying them (e.g. "help" lists "pause").
+    """
+    phrases = phrases_for(BARGE_IN & VALID[mode])
+    inside = contains_phrase(spoken, phrases)
+    return [p for p in phrases if p not in inside]
+
+
+def contains_phrase(text: str, phrases: list[str]) -> list[str]:
+    """The phrases that occur in ``text`` as whole words."""
+    said = f" {normalize(text)} "
+    return [p for p in phrases if f" {p} " in said]
 
 
 def all_phrases() -> list[str]:

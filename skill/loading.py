@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from skill.commands import BARGE_IN, contains_phrase, phrases_for
 from skill.errors import Problem, RoutineError
 from skill.routine import Routine
 
@@ -83,12 +84,46 @@ def parse_routine(text: str, filename: str) -> Routine:
         fix = "start the file with 'id:', 'title:', 'summary:', 'safety:' and 'steps:'"
         got = "the file is empty" if data is None else f"found {type(data).__name__}"
         raise RoutineError([Problem(filename, 1, "", f"expected a routine mapping, {got}", fix)])
+    lines = _line_map(node)
     try:
-        return Routine.model_validate(data)
+        routine = Routine.model_validate(data)
     except ValidationError as exc:
-        lines = _line_map(node)
         problems = [_problem(err, filename, lines, data) for err in exc.errors()]
         raise RoutineError(problems) from None
+    problems = _self_triggers(data, filename, lines)
+    if problems:
+        raise RoutineError(problems)
+    return routine
+
+
+def _spoken_texts(data: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
+    """Every string the coach may speak, with its path (ids are never spoken)."""
+    if isinstance(data, str):
+        return [(loc, data)]
+    if isinstance(data, dict):
+        pairs = [(k, v) for k, v in data.items() if k not in {"id", "cycle_seconds"}]
+        return [t for k, v in pairs for t in _spoken_texts(v, (*loc, str(k)))]
+    if isinstance(data, list):
+        return [t for i, v in enumerate(data) for t in _spoken_texts(v, (*loc, i))]
+    return []
+
+
+def _self_triggers(data: Any, filename: str, lines: dict[Loc, int]) -> list[Problem]:
+    """Routine text must not contain a phrase that interrupts the coach while it speaks."""
+    barge_in = phrases_for(BARGE_IN)
+    problems = []
+    for loc, text in _spoken_texts(data):
+        for phrase in contains_phrase(text, barge_in):
+            problems.append(
+                Problem(
+                    filename,
+                    lines.get(loc),
+                    _field_name(loc, data),
+                    f"says '{phrase}', which interrupts the coach while it is speaking",
+                    f"reword it without '{phrase}' (the coach would pause itself)",
+                )
+            )
+    return problems
 
 
 def _line_map(node: yaml.Node | None, loc: Loc = ()) -> dict[Loc, int]:

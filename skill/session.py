@@ -262,10 +262,14 @@ class Session:
             self._instruct(now, self.step.instruction, "instruction")
 
     def _on_slower(self, now: float) -> None:
-        self._set_pace(now, timing.slower(self.pace), "Slower.", "This is the slowest pace.")
+        self._set_pace(
+            now, timing.slower(self.pace), "Easing the pace.", "This is the slowest pace."
+        )
 
     def _on_faster(self, now: float) -> None:
-        self._set_pace(now, timing.faster(self.pace), "Faster.", "This is the fastest pace.")
+        self._set_pace(
+            now, timing.faster(self.pace), "Picking up the pace.", "This is the fastest pace."
+        )
 
     def _set_pace(self, now: float, pace: float, ack: str, limit: str) -> None:
         if pace == self.pace:
@@ -337,10 +341,14 @@ class Session:
         self._say(now, f"{left[0].upper()}{left[1:]} left.", "info")
 
     def _on_louder(self, now: float) -> None:
-        self._set_volume(now, timing.louder(self.volume), "Louder.", "This is my loudest.")
+        self._set_volume(
+            now, timing.louder(self.volume), "Turning my voice up.", "This is my loudest."
+        )
 
     def _on_quieter(self, now: float) -> None:
-        self._set_volume(now, timing.quieter(self.volume), "Quieter.", "This is my quietest.")
+        self._set_volume(
+            now, timing.quieter(self.volume), "Turning my voice down.", "This is my quietest."
+        )
 
     def _set_volume(self, now: float, volume: float, ack: str, limit: str) -> None:
         if volume != self.volume:

@@ -2,7 +2,18 @@ from __future__ import annotations
 
 import pytest
 
-from skill.commands import PHRASES, VALID, Command, Mode, all_phrases, grammar, parse, vocabulary
+from skill.commands import (
+    PHRASES,
+    VALID,
+    Command,
+    Mode,
+    all_phrases,
+    contains_phrase,
+    grammar,
+    parse,
+    speaking_grammar,
+    vocabulary,
+)
 
 REQUIRED = {
     Command.NEXT: ["next", "next stroke", "next step"],
@@ -77,3 +88,34 @@ def test_vocabulary_is_the_words_of_the_phrases() -> None:
     words = vocabulary()
     assert words == sorted(set(words))
     assert {"what's", "session", "pressure"} <= set(words)
+
+
+def test_speaking_grammar_is_the_barge_in_set_minus_what_is_being_said() -> None:
+    assert set(speaking_grammar(Mode.STROKING)) == {
+        "pause",
+        "wait",
+        "hold on",
+        "stop",
+        "louder",
+        "speak up",
+        "quieter",
+        "too loud",
+    }
+    assert "pause" not in speaking_grammar(Mode.PAUSED)
+    help_line = "You can say next, back, pause, or end session."
+    assert "pause" not in speaking_grammar(Mode.STROKING, help_line)
+    assert "wait" in speaking_grammar(Mode.STROKING, help_line)
+    assert contains_phrase("Please hold on, then stop.", ["hold on", "stop", "wait"]) == [
+        "hold on",
+        "stop",
+    ]
+
+
+def test_every_line_the_session_speaks_leaves_a_way_to_interrupt() -> None:
+    from skill.loading import load_routine
+    from skill.simulate import simulate
+
+    for event in simulate(load_routine("back-massage"), [(60.0, Command.HELP)]):
+        text = getattr(event, "text", "")
+        if event.type == "say":
+            assert speaking_grammar(Mode.STROKING, text), text
