@@ -39,6 +39,14 @@ class Heard:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Notice:
+    """An adapter reports on itself: ``mic_lost`` (with why) or ``mic_back``."""
+
+    kind: str
+    detail: str = ""
+
+
 class EventLog:
     """Sink that appends each event as one JSON line (``run --events FILE``)."""
 
@@ -61,7 +69,7 @@ class Runner:
         clock: Callable[[], float] = time.monotonic,
         routine_file: str = "",
     ) -> None:
-        self.inbox: queue.Queue[Heard] = queue.Queue()
+        self.inbox: queue.Queue[Heard | Notice] = queue.Queue()
         self._sinks: list[Sink] = []
         self._state_file = state_file
         self._clock = clock
@@ -90,11 +98,16 @@ class Runner:
     def step(self, wait: float) -> None:
         """One turn: wait up to ``wait`` s for a command, then run the clock to now."""
         try:
-            heard = self.inbox.get(timeout=max(0.0, wait))
+            item = self.inbox.get(timeout=max(0.0, wait))
         except queue.Empty:
             self.session.tick(self.now())
         else:
-            self.session.command(heard.command, self.now(), heard.text)
+            if isinstance(item, Heard):
+                self.session.command(item.command, self.now(), item.text)
+            elif item.kind == "mic_lost":
+                self.session.device_lost(self.now())
+            else:
+                self.session.device_back(self.now())
         self._save()
 
     def _wait_time(self) -> float:

@@ -136,6 +136,23 @@ class Session:
             return
         getattr(self, f"_on_{command.value}")(now)
 
+    def device_lost(self, now: float) -> None:
+        """The microphone is gone: pause (keeping the place) and say so."""
+        self.tick(now)
+        if self.mode in (Mode.INTRO, Mode.INSTRUCTING, Mode.STROKING):
+            self._resume_to = self.mode
+            self._go("pause", now)
+            self._emit(ev.Paused(now, "microphone"))
+        if self.mode is not Mode.FINISHED:
+            text = "I can't hear you: the microphone stopped. I'll keep trying to reconnect."
+            self._say(now, text, "device")
+
+    def device_back(self, now: float) -> None:
+        """The microphone works again: the user carries on when ready."""
+        self.tick(now)
+        if self._paused():
+            self._say(now, "I can hear you again. Say resume when you're ready.", "device")
+
     # ----------------------------------------------------------------- time
     def _cycle_len(self) -> float:
         return self.step.rhythm.cycle_seconds / self.pace

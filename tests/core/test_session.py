@@ -259,3 +259,19 @@ def test_snapshot_restores_to_the_same_place_paused(tiny: Routine) -> None:
     assert restored.session.pace == 0.8 and restored.session.pressure == 1
     restored.at(500.0)
     assert restored.session.mode is Mode.FINISHED
+
+
+def test_lost_microphone_pauses_keeps_the_place_and_waits_for_the_user(tiny: Routine) -> None:
+    d = Driver(tiny)
+    d.at(14.0)
+    fraction = d.session.step_fraction
+    d.session.device_lost(14.0)
+    assert d.session.mode is Mode.PAUSED
+    assert any(isinstance(e, ev.Paused) and e.reason == "microphone" for e in d.events)
+    d.session.device_lost(15.0)  # a second report changes nothing but the message
+    d.session.device_back(40.0)
+    assert d.session.mode is Mode.PAUSED
+    assert d.of(ev.Say)[-1].text == "I can hear you again. Say resume when you're ready."
+    d.at(41.0, Command.RESUME)
+    assert d.session.step.id == "glide"
+    assert d.session.step_fraction == pytest.approx(fraction)
