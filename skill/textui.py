@@ -33,9 +33,12 @@ Put = Callable[[Heard], None]
 class TextView:
     """Event sink that prints what the coach says, plus a live panel of the session."""
 
-    def __init__(self, runner: Runner, console: Console) -> None:
+    def __init__(
+        self, runner: Runner, console: Console, level: Callable[[], float] | None = None
+    ) -> None:
         self._runner = runner
         self._console = console
+        self._level = level
         self.typed = ""
         self.last_command = "-"
         self.notice = ""
@@ -69,6 +72,9 @@ class TextView:
             f"x{session.pace:.2f}   pressure: {session.pressure:+d}   volume: {session.volume:.2f}",
         )
         grid.add_row("Heard", self.last_command)
+        if self._level is not None:
+            db = max(-60.0, min(0.0, self._level()))
+            grid.add_row("Mic", ProgressBar(total=60, completed=db + 60, width=40))
         grid.add_row("Type", f"{self.typed}█   [dim]{self.notice}[/]")
         return Panel(grid, title=routine.title, subtitle="type a command, Enter; help")
 
