@@ -45,6 +45,19 @@ class Listening:
     spoken: str = ""
 
 
+class Hangover:
+    """"Speaking" that lasts ``seconds`` past the end of playback, while the room's echo dies."""
+
+    def __init__(self, seconds: float = 0.35) -> None:
+        self._seconds = seconds
+        self._until = float("-inf")
+
+    def __call__(self, speaking: bool, now: float) -> bool:
+        if speaking:
+            self._until = now + self._seconds
+        return speaking or now < self._until
+
+
 def phrases_now(state: Listening) -> tuple[str, ...]:
     if state.speaking:
         return tuple(speaking_grammar(state.mode, state.spoken))

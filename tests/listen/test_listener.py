@@ -127,3 +127,13 @@ def test_chunk_level_is_measured() -> None:
     loud = b"\x00\x40" * 480
     assert Chunk(loud, 0.0).level_db == pytest.approx(-6.02, abs=0.1)
     assert Chunk(SILENCE, 0.0).level_db == -120.0
+
+
+def test_speaking_lasts_a_little_past_the_end_of_playback() -> None:
+    from skill.listen.listener import Hangover
+
+    hang = Hangover(0.35)
+    assert not hang(False, 0.0)
+    assert hang(True, 1.0)
+    assert hang(False, 1.2)
+    assert not hang(False, 1.4)
