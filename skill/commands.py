@@ -7,10 +7,10 @@ mode, the recognizer's grammars and the model's training data all read it.
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 
-class Command(str, Enum):
+class Command(StrEnum):
     """Everything the user can ask of the coach."""
 
     NEXT = "next"
@@ -32,7 +32,7 @@ class Command(str, Enum):
     END = "end"
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """The session's top-level states (what the coach is doing now)."""
 
     INTRO = "intro"
@@ -79,6 +79,12 @@ VALID: dict[Mode, frozenset[Command]] = {
     Mode.FINISHED: frozenset(),
 }
 
+#: What the recognizer listens for while the coach is speaking: a few short, distinct
+#: phrases that interrupt. Anything else waits until the coach is quiet.
+BARGE_IN: frozenset[Command] = frozenset(
+    {Command.PAUSE, Command.STOP, Command.LOUDER, Command.QUIETER}
+)
+
 _WORDS = re.compile(r"[a-z']+")
 _PHRASE_TO_COMMAND: dict[str, Command] = {
     phrase: command for command, phrases in PHRASES.items() for phrase in phrases
@@ -121,6 +127,23 @@ def phrases_for(commands: frozenset[Command] | set[Command]) -> list[str]:
 def grammar(mode: Mode) -> list[str]:
     """The phrases the recognizer should listen for in ``mode``."""
     return phrases_for(VALID[mode])
+
+
+def speaking_grammar(mode: Mode, spoken: str = "") -> list[str]:
+    """Phrases that interrupt the coach in ``mode`` while it says ``spoken``.
+
+    Phrases that occur in ``spoken`` itself are left out, so the coach can never
+    trigger itself by saying them (e.g. "help" lists "pause").
+    """
+    phrases = phrases_for(BARGE_IN & VALID[mode])
+    inside = contains_phrase(spoken, phrases)
+    return [p for p in phrases if p not in inside]
+
+
+def contains_phrase(text: str, phrases: list[str]) -> list[str]:
+    """The phrases that occur in ``text`` as whole words."""
+    said = f" {normalize(text)} "
+    return [p for p in phrases if f" {p} " in said]
 
 
 def all_phrases() -> list[str]:

@@ -1,0 +1,1 @@
+"""Listening: microphone -> recognizer -> commands, with barge-in and no self-triggering."""
