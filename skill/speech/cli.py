@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from ..errors import CoachError
 from ..events import Event, from_dict
 from .errors import SpeechError
 from .settings import VoiceSettings, load_settings
@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
                 task = bar.add_task("rendering", total=len(events))
                 done = render_events(events, tts, s, lambda i, n: bar.update(task, completed=i))
             write_wav(output, done.pcm)
-        except SpeechError as err:
+        except CoachError as err:  # routine problems and speech problems alike
             raise _fail(str(err)) from err
         summary = (
             f"wrote {output}: {done.pcm.seconds / 60:.1f} min, {done.lines} lines, "
@@ -136,12 +136,8 @@ def _session_events(routine: str) -> tuple[list[Event], float | None]:
             else [json.loads(line) for line in text.splitlines() if line.strip()]
         )
         return [from_dict(r) for r in rows], None
-    try:
-        from ..routine import load_routine  # type: ignore[import-not-found,unused-ignore]
-        from ..simulate import simulate  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as err:  # the session core is not on this branch yet
-        print(f"massage-coach: cannot simulate a session here: {err}", file=sys.stderr)
-        raise typer.Exit(2) from err
+    from ..loading import load_routine
+    from ..simulate import simulate
+
     loaded = load_routine(routine)
-    nominal = loaded.nominal_seconds
-    return list(simulate(loaded, at=[])), float(nominal() if callable(nominal) else nominal)
+    return simulate(loaded, at=[]), loaded.nominal_seconds()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ..errors import CoachError
 
-class SpeechError(Exception):
+
+class SpeechError(CoachError):
     """Base class of every error the coach's voice reports."""
 
 

@@ -21,6 +21,7 @@ class FakeSpeaker:
 
     calls: list[tuple[object, ...]] = field(default_factory=list)
     speaking: bool = False
+    now_saying: str = ""
     closed: bool = False
     volume: float = 1.0
     rate: int = 160

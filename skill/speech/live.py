@@ -12,12 +12,12 @@ import itertools
 import logging
 import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from .errors import SpeechError
-from .pcm import Pcm, soft_tick
+from .pcm import Pcm, Samples, soft_tick
 from .player import Player
 from .settings import VoiceSettings, cache_dir
 from .tts import CachedTts, Pyttsx3Tts, Tts
@@ -46,6 +46,7 @@ class LiveSpeaker:
         tts: Tts | None = None,
         blocksize: int = 256,
         latency: float = 0.03,
+        on_block: Callable[[Samples], None] | None = None,
     ) -> None:
         inner = tts or Pyttsx3Tts(settings.voice)
         self.tts = CachedTts(inner, cache_dir() if settings.cache else None)
@@ -59,13 +60,17 @@ class LiveSpeaker:
         self._lock = threading.Lock()
         opened: Future[Player] = Future()
         self._thread = threading.Thread(
-            target=self._run, args=(opened, blocksize, latency), name="speech", daemon=True
+            target=self._run,
+            args=(opened, blocksize, latency, on_block),
+            name="speech",
+            daemon=True,
         )
         self._thread.start()
         self.player = opened.result()  # re-raises AudioUnavailable from the worker
         self.player.queue.volume = settings.volume
 
     def say(self, text: str, kind: str = "info", tag: object = None) -> None:
+        """Queue ``text``; ``tag`` (default: the text) names it in the player's notices."""
         with self._lock:
             pcm = self.tts.cached(text, self.rate) if self._pending == 0 else None
             if pcm is not None:
@@ -93,6 +98,12 @@ class LiveSpeaker:
             self._jobs.put(_Job(_PREFETCH, next(self._seq), text, self.rate))
 
     @property
+    def now_saying(self) -> str:
+        """The line being played right now ("" between lines and during ticks)."""
+        tag = self.player.queue.playing
+        return tag if isinstance(tag, str) and tag != "tick" else ""
+
+    @property
     def speaking(self) -> bool:
         return self._pending > 0 or self.player.queue.busy
 
@@ -104,9 +115,15 @@ class LiveSpeaker:
     def _fit(self, pcm: Pcm) -> Pcm:
         return pcm.resampled(self._out_rate)
 
-    def _run(self, opened: Future[Player], blocksize: int, latency: float) -> None:
+    def _run(
+        self,
+        opened: Future[Player],
+        blocksize: int,
+        latency: float,
+        on_block: Callable[[Samples], None] | None,
+    ) -> None:
         try:
-            player = Player(self._out_rate, blocksize=blocksize, latency=latency)
+            player = Player(self._out_rate, blocksize, latency, on_block=on_block)
         except BaseException as err:  # handed to the constructor's thread
             opened.set_exception(err)
             return

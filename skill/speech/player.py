@@ -61,6 +61,12 @@ class PlaybackQueue:
         self.played: queue.SimpleQueue[Played] = queue.SimpleQueue()
 
     @property
+    def playing(self) -> object:
+        """The tag of the item being played now (None between items)."""
+        cur = self._current
+        return None if cur is None else cur.tag
+
+    @property
     def busy(self) -> bool:
         """True while something is playing or queued."""
         return self._pushed > self._finished
@@ -130,7 +136,11 @@ def import_sounddevice() -> Any:
 
 
 class Player:
-    """One persistent mono int16 output stream playing a :class:`PlaybackQueue`."""
+    """One persistent mono int16 output stream playing a :class:`PlaybackQueue`.
+
+    ``on_block`` receives a copy of every block played, silence included, at ``rate``
+    (the echo canceller's reference); it must only enqueue.
+    """
 
     def __init__(
         self,
@@ -138,12 +148,14 @@ class Player:
         blocksize: int = 256,
         latency: float | str = 0.03,
         device: int | str | None = None,
+        on_block: Callable[[Samples], None] | None = None,
     ) -> None:
         sd = import_sounddevice()
         self.rate = rate
         self.queue = PlaybackQueue()
         self.latency = float(latency) if isinstance(latency, (int, float)) else 0.0
         self.callback_errors = 0
+        self._on_block = on_block
         try:
             self._stream = sd.OutputStream(
                 samplerate=rate,
@@ -169,6 +181,8 @@ class Player:
         try:
             latency = float(time_info.outputBufferDacTime - time_info.currentTime)
             self.queue.fill(outdata[:, 0], latency if latency > 0 else self.latency)
+            if self._on_block is not None:  # e.g. the echo canceller's reference: enqueue only
+                self._on_block(outdata[:, 0].copy())
         except Exception:  # an exception would end the stream for good: play silence
             self.callback_errors += 1
             outdata.fill(0)

@@ -40,7 +40,9 @@ class VoiceSettings(BaseModel):
     cue_style: Literal["words", "tick"] = Field(
         default="words", description='rhythm cues as spoken "words" or a soft "tick"'
     )
-    samplerate: int = Field(default=22050, description="output stream Hz")
+    samplerate: int = Field(
+        default=16000, description="output stream Hz (16 kHz: the echo canceller's rate)"
+    )
     cache: bool = Field(default=True, description="keep rendered lines on disk between sessions")
 
 

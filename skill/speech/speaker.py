@@ -37,5 +37,11 @@ class Speaker(Protocol):
         """True while anything is playing or queued."""
         ...
 
+    @property
+    def now_saying(self) -> str:
+        """The line being played right now, "" when silent (the listener's barge-in
+        grammar leaves out phrases the coach itself is saying)."""
+        ...
+
     def close(self) -> None:
         """Release the audio device and worker threads."""

@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.audio, pytest.mark.skipif(WHY_NOT is not None, reason=
 from skill.speech.live import LiveSpeaker  # noqa: E402
 from skill.speech.settings import VoiceSettings  # noqa: E402
 
-RATE = 22050
+RATE = 16000
 LINE = "Slide your palms slowly up along the spine, then glide back down the sides."
 
 
