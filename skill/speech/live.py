@@ -44,8 +44,8 @@ class LiveSpeaker:
         self,
         settings: VoiceSettings,
         tts: Tts | None = None,
-        blocksize: int = 256,
-        latency: float = 0.03,
+        blocksize: int = 128,
+        latency: float = 0.02,
         on_block: Callable[[Samples], None] | None = None,
     ) -> None:
         inner = tts or Pyttsx3Tts(settings.voice)

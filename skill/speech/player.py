@@ -155,6 +155,7 @@ class Player:
         self.queue = PlaybackQueue()
         self.latency = float(latency) if isinstance(latency, (int, float)) else 0.0
         self.callback_errors = 0
+        self.underflows = 0
         self._on_block = on_block
         try:
             self._stream = sd.OutputStream(
@@ -178,6 +179,8 @@ class Player:
         )
 
     def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        if status.output_underflow:
+            self.underflows += 1
         try:
             latency = float(time_info.outputBufferDacTime - time_info.currentTime)
             self.queue.fill(outdata[:, 0], latency if latency > 0 else self.latency)
