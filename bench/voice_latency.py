@@ -130,8 +130,8 @@ def stop_latency(s: LiveSpeaker, rec: Recorder, n: int) -> dict[str, list[float]
 
 def main() -> None:
     trials = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    block = int(os.environ.get("BLOCK", "128"))
-    latency = float(os.environ.get("LATENCY", "0.02"))
+    block = int(os.environ.get("BLOCK", "160"))
+    latency = float(os.environ.get("LATENCY", "0.025"))
     s = LiveSpeaker(VoiceSettings(cache=False, volume=1.0), blocksize=block, latency=latency)
     rec = Recorder(s.player.rate)
     time.sleep(1.5)  # espeak-ng's first voice load

@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
+from ..routine import Routine
 from .errors import SpeechError
 from .pcm import Pcm, Samples, soft_tick
 from .player import Player
-from .settings import VoiceSettings, cache_dir
+from .settings import VoiceSettings, cache_dir, load_settings
 from .tts import CachedTts, Pyttsx3Tts, Tts
+from .voice import Voice
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +46,8 @@ class LiveSpeaker:
         self,
         settings: VoiceSettings,
         tts: Tts | None = None,
-        blocksize: int = 128,
-        latency: float = 0.02,
+        blocksize: int = 160,
+        latency: float = 0.025,
         on_block: Callable[[Samples], None] | None = None,
     ) -> None:
         inner = tts or Pyttsx3Tts(settings.voice)
@@ -148,3 +150,18 @@ class LiveSpeaker:
             self._pending -= 1
             if pcm is not None and job.gen == self._gen:
                 self.player.queue.push(self._fit(pcm).samples, job.tag)
+
+
+def open_voice(
+    settings: VoiceSettings | None = None,
+    routine: Routine | None = None,
+    on_block: Callable[[Samples], None] | None = None,
+) -> Voice:
+    """The real voice, ready to take events (``runner.add_sink(voice.handle)``).
+
+    Raises :class:`~skill.speech.errors.AudioUnavailable` when there is no sound output
+    and :class:`~skill.speech.errors.TtsError` when espeak-ng is missing: catch
+    :class:`~skill.speech.errors.SpeechError` and carry on in text.
+    """
+    settings = settings or load_settings()
+    return Voice(LiveSpeaker(settings, on_block=on_block), settings, routine)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from ..events import Cue, Event, PaceChanged, Paused, Say, VolumeChanged
+from ..events import Cue, Event, PaceChanged, Paused, Say, StepStarted, VolumeChanged
+from ..routine import Routine, Step
 from .settings import VoiceSettings
 from .speaker import Speaker
 
@@ -23,17 +24,34 @@ def rate_for_pace(base_rate: int, pace: float) -> int:
     return int(max(RATE_MIN, min(RATE_MAX, round(base_rate * max(pace, 0.01) ** 0.5))))
 
 
-class Voice:
-    """The coach's voice: ``handle`` every event the session emits."""
+def step_lines(step: Step) -> list[str]:
+    """What the session says verbatim for a step: its instruction and its cue words."""
+    return [step.instruction, *step.rhythm.cues]
 
-    def __init__(self, speaker: Speaker, settings: VoiceSettings | None = None) -> None:
+
+class Voice:
+    """The coach's voice: ``handle`` every event the session emits.
+
+    Given the ``routine``, it pre-renders the intro and the first step at once, and the
+    next step's lines whenever a step starts, so they play without rendering delay.
+    """
+
+    def __init__(
+        self,
+        speaker: Speaker,
+        settings: VoiceSettings | None = None,
+        routine: Routine | None = None,
+    ) -> None:
         self.speaker = speaker
         self.settings = settings or VoiceSettings()
+        self.routine = routine
         self.pace = 1.0
         self.cues_skipped = 0
         self._cue_texts: dict[str, None] = {}  # insertion-ordered set of cue lines seen
         speaker.set_rate(self.settings.rate)
         speaker.set_volume(self.settings.volume)
+        if routine is not None and routine.steps:
+            self.prefetch([routine.intro, *step_lines(routine.steps[0])])
 
     def handle(self, event: Event) -> None:
         if isinstance(event, Say):
@@ -49,6 +67,10 @@ class Voice:
                 self.speaker.prefetch(list(self._cue_texts))
         elif isinstance(event, VolumeChanged):
             self.speaker.set_volume(event.volume)
+        elif isinstance(event, StepStarted) and self.routine is not None:
+            steps = self.routine.steps
+            if event.index + 1 < len(steps):
+                self.prefetch(step_lines(steps[event.index + 1]))
 
     def _cue(self, cue: Cue) -> None:
         # A cue is only worth anything on the beat: one that would have to wait for

@@ -14,6 +14,7 @@ from skill.events import (
     StepStarted,
     VolumeChanged,
 )
+from skill.routine import Routine
 from skill.speech.fake import FakeSpeaker
 from skill.speech.settings import VoiceSettings
 from skill.speech.speaker import Speaker
@@ -110,3 +111,21 @@ def test_prefetch_skips_blank_lines_and_close_closes() -> None:
     voice.close()
     assert fake.calls == [("prefetch", ("Next: shoulders.", "Knead gently.")), ("close",)]
     assert fake.closed
+
+
+def test_with_a_routine_the_next_steps_lines_are_prerendered(tiny: Routine) -> None:
+    fake = FakeSpeaker()
+    Voice(fake, VoiceSettings(), tiny).handle(StepStarted(5.0, "glide", 0, "Glide"))
+    prefetched = [c[1] for c in fake.calls if c[0] == "prefetch"]
+    assert prefetched == [
+        (tiny.intro, "Glide up the back.", "up", "down"),
+        ("Circle either side of the spine.", "circle"),
+    ]
+
+
+def test_last_step_has_nothing_after_it(tiny: Routine) -> None:
+    fake = FakeSpeaker()
+    voice = Voice(fake, VoiceSettings(), tiny)
+    fake.calls.clear()
+    voice.handle(StepStarted(9.0, "circles", 1, "Circles"))
+    assert fake.calls == []
