@@ -7,6 +7,8 @@ fills, volume changes too.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import queue
 import threading
@@ -123,6 +125,33 @@ class PlaybackQueue:
         self.played.put(Played(item.tag, what, now, latency))
 
 
+_alsa_handler: Any = None
+
+
+def quiet_alsa() -> None:
+    """Route alsa-lib's own messages ("underrun occurred") away from the user's terminal.
+
+    alsa-lib prints them straight to stderr, through the text-mode panel; a no-op error
+    handler (process-wide, installed once) drops them. Underflows are counted by the
+    player instead.
+    """
+    global _alsa_handler
+    if _alsa_handler is not None:
+        return
+    name = ctypes.util.find_library("asound")
+    if name is None:
+        return
+    try:
+        lib = ctypes.CDLL(name)
+        handler_type = ctypes.CFUNCTYPE(
+            None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+        )
+        _alsa_handler = handler_type(lambda *_: None)
+        lib.snd_lib_error_set_handler(_alsa_handler)
+    except (OSError, AttributeError) as err:
+        log.debug("cannot quiet alsa-lib: %s", err)
+
+
 def import_sounddevice() -> Any:
     """Import sounddevice, or raise :class:`AudioUnavailable` saying why not."""
     try:
@@ -151,6 +180,7 @@ class Player:
         on_block: Callable[[Samples], None] | None = None,
     ) -> None:
         sd = import_sounddevice()
+        quiet_alsa()
         self.rate = rate
         self.queue = PlaybackQueue()
         self.latency = float(latency) if isinstance(latency, (int, float)) else 0.0
