@@ -55,13 +55,27 @@ class Pyttsx3Tts:
         self._tmp = Path(tempfile.mkdtemp(prefix="massage-coach-tts-"))
         try:
             self._engine: Any = pyttsx3.init()
-            self._engine.setProperty("voice", voice)
             self._finished = threading.Event()
             self._engine.connect("finished-utterance", lambda **_: self._finished.set())
         except (RuntimeError, ValueError, OSError) as err:
-            raise TtsError(f"cannot use voice {voice!r}: {err}") from err
+            raise TtsError(f"cannot start the speech engine: {err}") from err
         self._count = 0
         self.attempts = 3
+        self._espeak_id = self._select_voice()
+
+    def _select_voice(self) -> str | None:
+        """Load the voice now, so a wrong name fails here and not in the middle of a session."""
+        try:
+            from pyttsx3.drivers import _espeak
+        except (ImportError, OSError):  # another driver: let it complain on first use
+            self._engine.setProperty("voice", self.voice)
+            return None
+        if _espeak.SetVoiceByName(self.voice.encode()) != 0:
+            raise TtsError(
+                f"unknown voice {self.voice!r}; `massage-coach voices` lists the usable ones"
+            )
+        current = _espeak.GetCurrentVoice()
+        return current.contents.identifier.decode().lower() if current else self.voice
 
     def _configure(self, rate: int) -> None:
         """Set voice and rate in espeak-ng directly: through pyttsx3's command queue the
@@ -70,7 +84,7 @@ class Pyttsx3Tts:
             from pyttsx3.drivers import _espeak
 
             current = _espeak.GetCurrentVoice()
-            if not current or current.contents.identifier.decode().lower() != self.voice:
+            if not current or current.contents.identifier.decode().lower() != self._espeak_id:
                 _espeak.SetVoiceByName(self.voice.encode())
             _espeak.SetParameter(_espeak.RATE, rate, 0)
             self._engine.setProperty("rate", rate)

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from skill.speech.errors import TtsError
 from skill.speech.tts import CachedTts, Pyttsx3Tts
 
 pytestmark = [
@@ -61,3 +62,23 @@ def test_disk_cache_returns_the_same_audio(tts: Pyttsx3Tts, tmp_path: Path) -> N
     b = CachedTts(tts, tmp_path)
     again = b.render("Breathe in.", 160)
     assert b.disk_hits == 1 and np.array_equal(a.samples, again.samples)
+
+
+def test_unknown_voice_fails_at_once_with_a_hint() -> None:
+    with pytest.raises(TtsError, match="massage-coach voices"):
+        Pyttsx3Tts("no-such-voice")
+
+
+def test_a_short_alias_works_and_keeps_its_voice(tts: Pyttsx3Tts) -> None:
+    from pyttsx3.drivers import _espeak
+
+    def current() -> str:
+        return str(_espeak.GetCurrentVoice().contents.identifier.decode())
+
+    alias = Pyttsx3Tts("en-gb-x-rp")
+    alias.render("Hello there.", 160)
+    assert current() == "gmw/en-GB-x-rp"
+    tts.render("Hello there.", 160)  # another voice in between
+    assert current() == "gmw/en-US"
+    alias.render("Hello there.", 160)
+    assert current() == "gmw/en-GB-x-rp"
