@@ -6,7 +6,8 @@ Pure logic over a :class:`Speaker`; no audio, no clock, no threads.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 
 from ..events import Cue, Event, PaceChanged, Paused, Say, StepStarted, VolumeChanged
 from ..routine import Routine, Step
@@ -89,5 +90,15 @@ class Voice:
         """Render the next step's lines while the current one plays."""
         self.speaker.prefetch([t for t in texts if t.strip()])
 
-    def close(self) -> None:
+    def close(
+        self,
+        wait: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """Release the speaker, first letting the current line finish for up to ``wait``
+        seconds (the session's closing summary)."""
+        deadline = clock() + wait
+        while self.speaker.speaking and clock() < deadline:
+            sleep(0.02)
         self.speaker.close()
