@@ -2,7 +2,8 @@
 
 Each ``Say`` starts at its event time, or right after the line before it if that one is
 still playing (the lateness is reported as drift). A ``Cue`` that would land while speech
-is still playing is left out, as the live voice does. ``Paused`` cuts speech off.
+is still playing is left out, as the live voice does. ``Paused`` and any command cut
+speech off (the live voice yields to the user).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..events import Cue, Event, PaceChanged, Paused, Say, SessionEnded, VolumeChanged
+from ..events import CommandHeard, Cue, Event, PaceChanged, Paused, Say, SessionEnded, VolumeChanged
 from .pcm import Pcm, soft_tick
 from .settings import VoiceSettings
 from .tts import Tts
@@ -62,7 +63,7 @@ def render_events(
             cues += isinstance(ev, Cue)
         elif isinstance(ev, Cue):
             skipped += 1
-        elif isinstance(ev, Paused) and clips and cursor > at:
+        elif isinstance(ev, Paused | CommandHeard) and clips and cursor > at:
             start, samples = clips[-1]
             clips[-1] = (start, samples[: max(0, at - start)])
             cursor = at

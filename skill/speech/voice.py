@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 
-from ..events import Cue, Event, PaceChanged, Paused, Say, StepStarted, VolumeChanged
+from ..events import CommandHeard, Cue, Event, PaceChanged, Paused, Say, StepStarted, VolumeChanged
 from ..routine import Routine, Step
 from .settings import VoiceSettings
 from .speaker import Speaker
@@ -59,7 +59,9 @@ class Voice:
             self.speaker.say(event.text, event.kind)
         elif isinstance(event, Cue):
             self._cue(event)
-        elif isinstance(event, Paused):
+        elif isinstance(event, Paused | CommandHeard):
+            # "pause"/"stop" silence at once; any other command is the user talking over
+            # the coach (barge-in): the coach yields, and its answer follows.
             self.speaker.stop()
         elif isinstance(event, PaceChanged):
             self.pace = event.pace
@@ -68,8 +70,10 @@ class Voice:
                 self.speaker.prefetch(list(self._cue_texts))
         elif isinstance(event, VolumeChanged):
             self.speaker.set_volume(event.volume)
-        elif isinstance(event, StepStarted) and self.routine is not None:
-            steps = self.routine.steps
+        elif isinstance(event, StepStarted):
+            # No cut here: a step that starts by itself follows the session's estimate of
+            # the last line's length, and cutting would clip a line that runs a bit long.
+            steps = self.routine.steps if self.routine is not None else []
             if event.index + 1 < len(steps):
                 self.prefetch(step_lines(steps[event.index + 1]))
 

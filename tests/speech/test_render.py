@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from skill.events import Cue, PaceChanged, Paused, Say, SessionEnded, VolumeChanged
+from skill.events import CommandHeard, Cue, PaceChanged, Paused, Say, SessionEnded, VolumeChanged
 from skill.speech.fake import FakeTts
 from skill.speech.render import TAIL_SECONDS, render_events
 from skill.speech.settings import VoiceSettings
@@ -67,3 +67,10 @@ def test_progress_reports_every_event() -> None:
     seen: list[tuple[int, int]] = []
     render_events([Say(0.0, "a"), Say(1.0, "b")], FakeTts(), S, lambda i, n: seen.append((i, n)))
     assert seen == [(1, 2), (2, 2)]
+
+
+def test_a_command_cuts_the_line_like_the_live_voice() -> None:
+    events = [Say(0.0, "a b c d"), CommandHeard(0.5, "next", "next"), Say(0.5, "e")]
+    done = render_events(events, FakeTts(), S)
+    assert done.max_drift == 0.0  # "e" starts at 0.5 s, not after "a b c d" (2 s)
+    assert not loud(done.pcm.samples, 1.05, 2.0)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from skill.events import (
+    CommandHeard,
     Cue,
+    ModeChanged,
     PaceChanged,
     Paused,
+    PressureChanged,
     Resumed,
     Say,
     SessionEnded,
@@ -94,11 +97,21 @@ def test_volume_changes_reach_the_speaker() -> None:
     assert fake.calls == [("volume", 0.35)]
 
 
+def test_a_command_cuts_off_what_was_being_said_a_step_by_itself_does_not() -> None:
+    voice, fake = make()
+    voice.handle(CommandHeard(1.0, "next", "next"))
+    assert fake.calls == [("stop",)]
+    fake.calls.clear()
+    voice.handle(StepStarted(1.0, "s2", 1, "Knead"))
+    assert fake.calls == []
+
+
 def test_events_without_sound_do_nothing() -> None:
     voice, fake = make()
     for ev in (
         Resumed(0.0),
-        StepStarted(0.0, "s1", 0, "Warm up"),
+        ModeChanged(0.0, "stroking"),
+        PressureChanged(0.0, 1),
         SessionEnded(9.0, True, 3, 3, 9.0),
     ):
         voice.handle(ev)
