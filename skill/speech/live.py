@@ -130,8 +130,6 @@ class LiveSpeaker:
             opened.set_exception(err)
             return
         opened.set_result(player)
-        # espeak-ng loads the voice on first use (about 1 s): do it before anyone waits.
-        self._jobs.put(_Job(_PREFETCH, next(self._seq), "ready", self.rate))
         try:
             while (job := self._jobs.get()).priority != _CLOSE:
                 self._do(job)

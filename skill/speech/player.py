@@ -178,6 +178,7 @@ class Player:
         latency: float | str = 0.03,
         device: int | str | None = None,
         on_block: Callable[[Samples], None] | None = None,
+        start_timeout: float = 3.0,
     ) -> None:
         sd = import_sounddevice()
         quiet_alsa()
@@ -187,6 +188,7 @@ class Player:
         self.callback_errors = 0
         self.underflows = 0
         self._on_block = on_block
+        self._last_callback = float("-inf")
         try:
             self._stream = sd.OutputStream(
                 samplerate=rate,
@@ -204,11 +206,13 @@ class Player:
                 "PulseAudio/PipeWire server? The session can go on in text."
             ) from err
         self.latency = float(self._stream.latency)
+        self._wait_running(time.monotonic(), start_timeout)
         log.debug(
             "output stream open: %d Hz, block %d, latency %.3f s", rate, blocksize, self.latency
         )
 
     def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        self._last_callback = time.monotonic()
         if status.output_underflow:
             self.underflows += 1
         try:
@@ -219,6 +223,17 @@ class Player:
         except Exception:  # an exception would end the stream for good: play silence
             self.callback_errors += 1
             outdata.fill(0)
+
+    def _wait_running(self, started: float, timeout: float) -> None:
+        """Return once the callback runs on its own clock. Through ALSA's pulse plugin
+        the stream fills its buffer at once and then stalls for about 1.3 s (measured):
+        a line queued in that time would start that late."""
+        while self._last_callback <= started + 0.005:
+            if time.monotonic() > started + timeout:
+                log.warning("output stream not running after %.1f s; carrying on", timeout)
+                return
+            time.sleep(0.005)
+        log.debug("output stream running after %.3f s", time.monotonic() - started)
 
     def close(self) -> None:
         self.queue.stop()

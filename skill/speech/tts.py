@@ -62,6 +62,9 @@ class Pyttsx3Tts:
         self._count = 0
         self.attempts = 3
         self._espeak_id = self._select_voice()
+        # The first line renders slowly (espeak-ng loads its data, about 1 s here): pay
+        # that now, not when the coach starts talking.
+        self.render("Ready.", 160)
 
     def _select_voice(self) -> str | None:
         """Load the voice now, so a wrong name fails here and not in the middle of a session."""

@@ -93,3 +93,19 @@ def test_volume_applies_while_playing(speaker: LiveSpeaker, recorder: Recorder) 
         peaks.append(float(np.percentile(np.abs(recorder.take()[1].astype(float)), 99)))
     speaker.set_volume(1.0)
     assert 0.15 < peaks[1] / peaks[0] < 0.35
+
+
+def test_first_line_after_opening_starts_at_once() -> None:
+    # Through ALSA's pulse plugin a new stream stalls ~1.3 s after its first blocks;
+    # the speaker must not hand out lines before the stream really runs.
+    s = LiveSpeaker(VoiceSettings(cache=False, samplerate=RATE))
+    try:
+        t0 = time.monotonic()
+        s.say("Hello.")
+        while True:
+            p = s.player.queue.played.get(timeout=5)
+            if p.what == "start":
+                break
+        assert p.at - t0 < 0.3
+    finally:
+        s.close()
