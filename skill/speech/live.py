@@ -21,7 +21,7 @@ from .errors import SpeechError
 from .pcm import Pcm, Samples, soft_tick
 from .player import Player
 from .settings import VoiceSettings, cache_dir, load_settings
-from .tts import CachedTts, Pyttsx3Tts, Tts
+from .tts import CachedTts, Pyttsx3Tts, Resampled, Tts
 from .voice import Voice
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,8 @@ class LiveSpeaker:
         on_block: Callable[[Samples], None] | None = None,
     ) -> None:
         inner = tts or Pyttsx3Tts(settings.voice)
-        self.tts = CachedTts(inner, cache_dir() if settings.cache else None)
+        resampled = Resampled(inner, settings.samplerate)
+        self.tts = CachedTts(resampled, cache_dir() if settings.cache else None)
         self.rate = settings.rate
         self._out_rate = settings.samplerate
         self._tick = soft_tick(self._out_rate)

@@ -141,6 +141,19 @@ class Pyttsx3Tts:
         self._tmp.rmdir()
 
 
+class Resampled:
+    """A :class:`Tts` whose output is resampled to ``rate`` (the output stream's), so a
+    cache in front of it holds audio ready to play."""
+
+    def __init__(self, inner: Tts, rate: int) -> None:
+        self.inner = inner
+        self.rate = rate
+        self.voice = f"{inner.voice}@{rate}"
+
+    def render(self, text: str, rate: int) -> Pcm:
+        return self.inner.render(text, rate).resampled(self.rate)
+
+
 def _wait_complete(path: Path, timeout: float) -> None:
     """Wait until ``path`` is a WAV whose data is as long as its header says."""
     deadline = time.monotonic() + timeout

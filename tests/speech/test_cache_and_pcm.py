@@ -75,3 +75,10 @@ def test_saved_lines_of_our_files_are_hidden_others_pass(
     print("Audio saved to /elsewhere/x.wav")
     print("step 1: warm up")
     assert buf.getvalue() == "Audio saved to /elsewhere/x.wav\nstep 1: warm up\n"
+
+
+def test_resampled_tts_keeps_its_own_cache_entries(tone_tts: ToneTts) -> None:
+    from skill.speech.tts import Resampled
+
+    r = Resampled(tone_tts, 8000)
+    assert r.voice == "fake@8000" and r.render("a b", 120).rate == 8000
