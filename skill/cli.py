@@ -15,9 +15,19 @@ from rich.table import Table
 from skill import persist
 from skill.commands import PHRASES, Command, parse
 from skill.errors import CoachError
+from skill.listen.aec import Reference
+from skill.listen.listener import Listener
 from skill.loading import load_routine, routine_files, schema
+from skill.routine import Routine
 from skill.runner import EventLog, Runner
 from skill.simulate import simulate as run_simulation
+from skill.speech.cli import ConfigOpt, CueOpt, RateOpt, VoiceOpt, VolumeOpt, settings_from_flags
+from skill.speech.cli import register as register_speech
+from skill.speech.errors import SpeechError
+from skill.speech.live import open_voice
+from skill.speech.player import import_sounddevice
+from skill.speech.settings import VoiceSettings
+from skill.speech.voice import Voice
 from skill.textui import TextView, run_text
 
 app = typer.Typer(
@@ -88,7 +98,12 @@ def commands() -> None:
 @app.command()
 def run(
     routine: Annotated[str, typer.Argument(help="Routine name or file.")] = DEFAULT_ROUTINE,
-    text: Annotated[bool, typer.Option("--text", help="Typed commands, printed speech.")] = False,
+    text: Annotated[
+        bool, typer.Option("--text", help="Type commands instead of speaking them.")
+    ] = False,
+    silent: Annotated[
+        bool, typer.Option("--silent", help="Print the coach, do not speak.")
+    ] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Carry on the saved session.")] = False,
     events: Annotated[
         Path | None, typer.Option("--events", help="Write every event as a JSON line.")
@@ -96,6 +111,15 @@ def run(
     state_file: Annotated[
         Path | None, typer.Option("--state-file", help="Where the session is saved.")
     ] = None,
+    mic: Annotated[str | None, typer.Option("--mic", help="Input device (see devices).")] = None,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", help="Output device (see devices).")
+    ] = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
+    volume: VolumeOpt = None,
+    cue_style: CueOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Walk through a massage. The session is saved after every step of the way."""
     path = state_file or persist.default_state_file()
@@ -104,22 +128,75 @@ def run(
         raise CoachError(f"No saved session in {path}. Start one: massage-coach run ROUTINE")
     source = state.routine_file or state.routine_id if state else routine
     loaded = load_routine(source)
-    if not text:
-        err.print("Voice control is not built yet: running in text mode (type commands).")
     runner = Runner(loaded, path, state, routine_file=str(source))
-    view = TextView(runner, console)
+    reference = Reference()
+    settings = settings_from_flags(
+        config, voice=voice, rate=rate, volume=volume, cue_style=cue_style
+    )
+    spoken = None if silent else _open_voice(settings, loaded, reference, speaker)
+    listener = None if text else _start_listening(runner, spoken, reference, mic)
+    view = TextView(runner, console, level=listener.level if listener else None)
     runner.add_sink(view)
+    if spoken is not None:
+        runner.add_sink(spoken.handle)
     log_file = events.open("a", encoding="utf-8") if events else None
     if log_file:
         runner.add_sink(EventLog(log_file))
+    finished = False
     try:
         run_text(runner, console, view)
+        finished = True
     except KeyboardInterrupt:
         err.print(f"\nSaved. Carry on later with: massage-coach run --resume  ({path})")
         raise typer.Exit(130) from None
     finally:
+        if listener is not None:
+            listener.stop()
+        if spoken is not None:
+            spoken.close(wait=20.0 if finished else 0.0)
         if log_file:
             log_file.close()
+
+
+def _open_voice(
+    settings: VoiceSettings, routine: Routine, reference: Reference, device: str | None
+) -> Voice | None:
+    """The coach's voice, or None (said on the screen) when it cannot speak here."""
+    try:
+        return open_voice(settings, routine, on_block=reference.push, device=device)
+    except SpeechError as exc:
+        err.print(f"[yellow]The coach cannot speak here ({exc}); it will print instead.[/]")
+        return None
+
+
+def _start_listening(
+    runner: Runner, spoken: Voice | None, reference: Reference, device: str | None
+) -> Listener | None:
+    """Hands-free control, or None (said on the screen) when it cannot listen here."""
+    err.print("[yellow]Voice control is not built yet: type the commands.[/]")
+    return None
+
+
+@app.command()
+def devices() -> None:
+    """List the sound devices (for --mic and --speaker)."""
+    sd = import_sounddevice()
+    table = Table("#", "device", "inputs", "outputs", "default")
+    default_in, default_out = sd.default.device
+    for index, dev in enumerate(sd.query_devices()):
+        mark = " ".join(
+            name
+            for name, hit in (("mic", index == default_in), ("speaker", index == default_out))
+            if hit
+        )
+        table.add_row(
+            str(index),
+            dev["name"],
+            str(dev["max_input_channels"]),
+            str(dev["max_output_channels"]),
+            mark,
+        )
+    console.print(table)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -156,6 +233,9 @@ def parse_script(args: list[str]) -> list[tuple[float, Command]]:
             raise CoachError(f"--at {seconds} {said!r}: not a command; use one of: {names}")
         script.append((when, command))
     return script
+
+
+register_speech(app)
 
 
 def main() -> None:

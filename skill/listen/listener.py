@@ -16,7 +16,7 @@ from typing import Protocol
 
 from skill.commands import Mode, grammar, speaking_grammar
 from skill.listen.decide import Decider, Hypothesis
-from skill.listen.mic import Chunk, Microphone, MicUnavailable
+from skill.listen.mic import START_TIMEOUT, Chunk, Microphone, MicUnavailable
 from skill.runner import Heard, Notice
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class Listening:
 
 
 class Hangover:
-    """"Speaking" that lasts ``seconds`` past the end of playback, while the room's echo dies."""
+    """ "Speaking" that lasts ``seconds`` past the end of playback, while the room's echo dies."""
 
     def __init__(self, seconds: float = 0.35) -> None:
         self._seconds = seconds
@@ -75,9 +75,11 @@ class Listener:
         put: Callable[[Heard | Notice], None],
         echo: EchoCanceller | None = None,
         decider: Decider | None = None,
-        lost_after: float = 1.0,
+        lost_after: float = 2.0,
         retry_every: float = 2.0,
+        start_timeout: float = START_TIMEOUT,
     ) -> None:
+        self._start_timeout = start_timeout
         self._mic, self._recognizer, self._context, self._put = mic, recognizer, context, put
         self._echo = echo
         self._decider = decider or Decider()
@@ -86,6 +88,10 @@ class Listener:
         self._lost = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def level(self) -> float:
+        """The microphone's latest level in dBFS (for the level meter)."""
+        return self._mic.level_db
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.loop, name="listener", daemon=True)
@@ -132,7 +138,7 @@ class Listener:
 
     def _reopen(self) -> bool:
         try:
-            self._mic.open()
+            self._mic.open(self._start_timeout)
         except MicUnavailable as exc:
             self._report_lost(str(exc))
             return False

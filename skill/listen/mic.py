@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 RATE = 16000
 BLOCK = 480  # 30 ms
+#: A new PulseAudio/ALSA input stream can take 1.2-1.6 s to deliver its first block.
+START_TIMEOUT = 4.0
 
 
 class MicUnavailable(CoachError):
@@ -93,14 +95,15 @@ class Microphone:
         self._clock = clock
         self._queue: queue.Queue[Chunk] = queue.Queue(maxsize=200)
         self._stream: InputStream | None = None
+        self._first: Chunk | None = None
         self.level_db = -120.0
 
     @property
     def is_open(self) -> bool:
         return self._stream is not None
 
-    def open(self) -> None:
-        """Open and start the stream; :class:`MicUnavailable` says why not."""
+    def open(self, start_timeout: float = START_TIMEOUT) -> None:
+        """Open the stream and wait for its first block; :class:`MicUnavailable` says why not."""
         self.close()
         stream = self._factory(self._callback, self._device)
         try:
@@ -109,9 +112,16 @@ class Microphone:
             stream.close()
             raise MicUnavailable(f"cannot start the microphone ({exc})") from None
         self._stream = stream
+        self._first = self.read(start_timeout) if start_timeout > 0 else None
+        if start_timeout > 0 and self._first is None:
+            self.close()
+            raise MicUnavailable(f"the microphone sent no sound within {start_timeout:g} s")
 
     def read(self, timeout: float) -> Chunk | None:
         """The next chunk, or None when the stream delivered nothing for ``timeout`` s."""
+        if self._first is not None:
+            chunk, self._first = self._first, None
+            return chunk
         try:
             chunk = self._queue.get(timeout=timeout)
         except queue.Empty:

@@ -49,7 +49,9 @@ class LiveSpeaker:
         blocksize: int = 160,
         latency: float = 0.025,
         on_block: Callable[[Samples], None] | None = None,
+        device: int | str | None = None,
     ) -> None:
+        self._device = device
         inner = tts or Pyttsx3Tts(settings.voice)
         resampled = Resampled(inner, settings.samplerate)
         self.tts = CachedTts(resampled, cache_dir() if settings.cache else None)
@@ -126,7 +128,9 @@ class LiveSpeaker:
         on_block: Callable[[Samples], None] | None,
     ) -> None:
         try:
-            player = Player(self._out_rate, blocksize, latency, on_block=on_block)
+            player = Player(
+                self._out_rate, blocksize, latency, device=self._device, on_block=on_block
+            )
         except BaseException as err:  # handed to the constructor's thread
             opened.set_exception(err)
             return
@@ -155,6 +159,7 @@ def open_voice(
     settings: VoiceSettings | None = None,
     routine: Routine | None = None,
     on_block: Callable[[Samples], None] | None = None,
+    device: int | str | None = None,
 ) -> Voice:
     """The real voice, ready to take events (``runner.add_sink(voice.handle)``).
 
@@ -163,4 +168,4 @@ def open_voice(
     :class:`~skill.speech.errors.SpeechError` and carry on in text.
     """
     settings = settings or load_settings()
-    return Voice(LiveSpeaker(settings, on_block=on_block), settings, routine)
+    return Voice(LiveSpeaker(settings, on_block=on_block, device=device), settings, routine)

@@ -97,6 +97,7 @@ def test_run_text_with_piped_commands_logs_events_and_forgets_a_finished_session
         "run",
         "quick-back",
         "--text",
+        "--silent",
         "--state-file",
         str(state),
         "--events",
@@ -128,13 +129,21 @@ def test_run_resume_continues_where_the_saved_state_left_off(tmp_path: Path) -> 
         state,
     )
     out = coach(
-        "run", "--resume", "--text", "--state-file", str(state), stdin="resume\nend session\n"
+        "run",
+        "--resume",
+        "--text",
+        "--silent",
+        "--state-file",
+        str(state),
+        stdin="resume\nend session\n",
     )
     assert out.returncode == 0, out.stderr
     assert "Welcome back. We were on step 3 of 5, Knead the shoulders." in out.stdout
 
 
 def test_resume_without_a_saved_session_says_what_to_do(tmp_path: Path) -> None:
-    out = coach("run", "--resume", "--text", "--state-file", str(tmp_path / "none.json"))
+    out = coach(
+        "run", "--resume", "--text", "--silent", "--state-file", str(tmp_path / "none.json")
+    )
     assert out.returncode == 2
     assert "No saved session" in out.stderr and "massage-coach run ROUTINE" in out.stderr

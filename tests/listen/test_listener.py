@@ -71,6 +71,7 @@ def make(script: list[Hypothesis | None], state: list[Listening]):  # type: igno
         got.append,
         lost_after=0.01,
         retry_every=0.0,
+        start_timeout=0.0,
     )
     return listener, device, recognizer, got
 
