@@ -1,10 +1,16 @@
-"""From a recognizer's running hypotheses to commands: fast, once each, and cautious.
+"""When an utterance is over, and whether what was heard is a command to obey.
 
-Pure logic, no audio. A command fires on a *stable partial* result (the same whole
-phrase for a few chunks in a row) when nothing longer in the grammar could change its
-meaning and a false trigger would cost little (pause, louder, ...). Commands whose
-false trigger costs the user their place (next, back, skip, end) wait for the final
-result of the utterance with enough confidence. Each utterance fires at most once.
+Pure logic, no audio. Two parts:
+
+* :class:`EndOfSpeech` ends an utterance early: once the recognizer has words and the
+  microphone has been quiet (relative to its own noise floor) for ``end_silence``
+  seconds, the listener asks the recognizer for its final result at once instead of
+  waiting for the recognizer's own, slower end-point. The user hears the coach react
+  about 0.2 s after the last word.
+* :class:`Decider` accepts a final result only when it is exactly one phrase of the
+  grammar now active, with no unknown word around it, and confident enough: more so
+  while the coach is speaking, and more so for commands whose false trigger would lose
+  the user's place (next, back, skip, end session).
 """
 
 from __future__ import annotations
@@ -14,14 +20,14 @@ from dataclasses import dataclass
 
 from skill.commands import Command, normalize, parse
 
-#: A false trigger of these loses the user's place: they need the utterance's final result.
+#: A false trigger of these loses the user's place: they need more confidence.
 CAREFUL: frozenset[Command] = frozenset({Command.NEXT, Command.BACK, Command.SKIP, Command.END})
 UNKNOWN = "[unk]"
 
 
 @dataclass(frozen=True)
 class Hypothesis:
-    """What the recognizer thinks it heard so far in the current utterance."""
+    """What the recognizer thinks it heard so far (``final``: the utterance is over)."""
 
     text: str
     final: bool
@@ -30,52 +36,50 @@ class Hypothesis:
 
 @dataclass(frozen=True)
 class Settings:
-    """Tuning of the decision rules (defaults measured in bench/listen_latency.py)."""
+    """Tuning of the listening rules (see bench/listen_bench.py for how they were chosen)."""
 
-    stable_chunks: int = 2
-    min_confidence: float = 0.6
+    end_silence: float = 0.18
+    quiet_margin_db: float = 10.0
+    min_confidence: float = 0.5
+    min_confidence_careful: float = 0.7
     min_confidence_speaking: float = 0.85
 
 
-class Decider:
-    """Feed every hypothesis; get a command back when one should fire."""
+class EndOfSpeech:
+    """Tracks the noise floor and how long the microphone has been quiet."""
 
     def __init__(self, settings: Settings = Settings()) -> None:
         self._settings = settings
-        self._last_partial = ""
-        self._repeats = 0
-        self._fired = False
+        self._floor = -60.0
+        self.quiet = 0.0
 
-    def update(self, hyp: Hypothesis, grammar: Sequence[str], speaking: bool) -> Command | None:
-        text = normalize(hyp.text) if UNKNOWN not in hyp.text else ""
-        if hyp.final:
-            fired, self._fired = self._fired, False
-            self._last_partial, self._repeats = "", 0
-            if fired or text not in grammar:
-                return None
-            floor = (
-                self._settings.min_confidence_speaking
-                if speaking
-                else self._settings.min_confidence
-            )
-            return parse(text) if hyp.confidence >= floor else None
-        return self._partial(text, grammar)
+    def update(self, level_db: float, seconds: float) -> float:
+        """Feed one chunk's level; returns the seconds of quiet up to now."""
+        # Follow the floor down at once and up slowly (3 dB/s): speech is brief, rooms hum.
+        self._floor = min(level_db, self._floor + 3.0 * seconds)
+        loud = level_db >= self._floor + self._settings.quiet_margin_db
+        self.quiet = 0.0 if loud else self.quiet + seconds
+        return self.quiet
 
-    def _partial(self, text: str, grammar: Sequence[str]) -> Command | None:
-        if text == self._last_partial:
-            self._repeats += 1
-        else:
-            self._last_partial, self._repeats = text, 1
-        if self._fired or text not in grammar or self._repeats < self._settings.stable_chunks:
+    def over(self) -> bool:
+        return self.quiet >= self._settings.end_silence
+
+
+class Decider:
+    """Turns final hypotheses into commands."""
+
+    def __init__(self, settings: Settings = Settings()) -> None:
+        self._settings = settings
+
+    def decide(self, hyp: Hypothesis, grammar: Sequence[str], speaking: bool) -> Command | None:
+        if not hyp.final or UNKNOWN in hyp.text:
             return None
-        command = parse(text)
-        if command is None or command in CAREFUL or not unambiguous(text, grammar):
+        text = normalize(hyp.text)
+        command = parse(text) if text in grammar else None
+        if command is None:
             return None
-        self._fired = True
-        return command
-
-
-def unambiguous(phrase: str, grammar: Sequence[str]) -> bool:
-    """True when every longer phrase of ``grammar`` that starts with ``phrase`` means the same."""
-    command = parse(phrase)
-    return all(parse(p) is command for p in grammar if p.startswith(phrase + " "))
+        s = self._settings
+        floor = s.min_confidence_careful if command in CAREFUL else s.min_confidence
+        if speaking:
+            floor = max(floor, s.min_confidence_speaking)
+        return command if hyp.confidence >= floor else None

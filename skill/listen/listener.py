@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from skill.commands import Mode, grammar, speaking_grammar
-from skill.listen.decide import Decider, Hypothesis
-from skill.listen.mic import START_TIMEOUT, Chunk, Microphone, MicUnavailable
+from skill.listen.decide import Decider, EndOfSpeech, Hypothesis, Settings
+from skill.listen.mic import RATE, START_TIMEOUT, Chunk, Microphone, MicUnavailable
 from skill.runner import Heard, Notice
 
 log = logging.getLogger(__name__)
@@ -25,9 +25,14 @@ log = logging.getLogger(__name__)
 class Recognizer(Protocol):
     """A streaming recognizer restricted to a phrase list (vosk with a runtime grammar)."""
 
-    def set_phrases(self, phrases: Sequence[str]) -> None: ...
+    def set_phrases(self, phrases: Sequence[str]) -> None:
+        """Listen for ``phrases`` from now on (drops any utterance in progress)."""
 
-    def feed(self, pcm: bytes) -> Hypothesis | None: ...
+    def feed(self, pcm: bytes) -> Hypothesis | None:
+        """The partial result after this chunk, the final one at an end-point, or None."""
+
+    def finish(self) -> Hypothesis:
+        """End the current utterance now and give its final result."""
 
 
 class EchoCanceller(Protocol):
@@ -74,7 +79,7 @@ class Listener:
         context: Callable[[], Listening],
         put: Callable[[Heard | Notice], None],
         echo: EchoCanceller | None = None,
-        decider: Decider | None = None,
+        settings: Settings | None = None,
         lost_after: float = 2.0,
         retry_every: float = 2.0,
         start_timeout: float = START_TIMEOUT,
@@ -82,7 +87,9 @@ class Listener:
         self._start_timeout = start_timeout
         self._mic, self._recognizer, self._context, self._put = mic, recognizer, context, put
         self._echo = echo
-        self._decider = decider or Decider()
+        self._decider = Decider(settings or Settings())
+        self._end = EndOfSpeech(settings or Settings())
+        self._in_words = False
         self._lost_after, self._retry_every = lost_after, retry_every
         self._phrases: tuple[str, ...] | None = None
         self._lost = False
@@ -124,14 +131,20 @@ class Listener:
         """Recognize one chunk in the current context and pass on any command."""
         state = self._context()
         phrases = phrases_now(state)
-        if phrases != self._phrases:
-            self._recognizer.set_phrases(phrases)
+        if phrases != self._phrases and not self._in_words:
+            self._recognizer.set_phrases(phrases)  # never mid-utterance
             self._phrases = phrases
         pcm = self._echo.clean(chunk) if self._echo is not None else chunk.pcm
+        self._end.update(Chunk(pcm, chunk.t).level_db, len(pcm) / 2 / RATE)
         hypothesis = self._recognizer.feed(pcm)
-        if hypothesis is None:
+        if hypothesis is not None and not hypothesis.final and hypothesis.text:
+            self._in_words = True
+        if self._in_words and self._end.over() and (hypothesis is None or not hypothesis.final):
+            hypothesis = self._recognizer.finish()
+        if hypothesis is None or not hypothesis.final:
             return
-        command = self._decider.update(hypothesis, phrases, state.speaking)
+        self._in_words = False
+        command = self._decider.decide(hypothesis, self._phrases or (), state.speaking)
         if command is not None:
             log.info("heard %s (%r)", command.value, hypothesis.text)
             self._put(Heard(command, hypothesis.text))

@@ -3,62 +3,63 @@
 from __future__ import annotations
 
 from skill.commands import Command, Mode, grammar, speaking_grammar
-from skill.listen.decide import Decider, Hypothesis, Settings, unambiguous
+from skill.listen.decide import Decider, EndOfSpeech, Hypothesis, Settings
 
 STROKING = grammar(Mode.STROKING)
+SPEAKING = speaking_grammar(Mode.STROKING)
 
 
-def feed(decider: Decider, *hyps: Hypothesis, speaking: bool = False) -> list[Command]:
-    phrases = speaking_grammar(Mode.STROKING) if speaking else STROKING
-    out = [decider.update(h, phrases, speaking) for h in hyps]
-    return [c for c in out if c is not None]
+def final(text: str, confidence: float = 0.99) -> Hypothesis:
+    return Hypothesis(text, final=True, confidence=confidence)
 
 
-def partial(text: str) -> Hypothesis:
-    return Hypothesis(text, final=False)
-
-
-def test_a_stable_partial_fires_once_before_the_final() -> None:
-    d = Decider(Settings(stable_chunks=2))
-    fired = feed(
-        d,
-        partial(""),
-        partial("pause"),
-        partial("pause"),
-        partial("pause"),
-        Hypothesis("pause", final=True, confidence=0.99),
-    )
-    assert fired == [Command.PAUSE]
-
-
-def test_careful_commands_wait_for_a_confident_final() -> None:
+def test_a_confident_final_phrase_is_a_command_a_partial_is_not() -> None:
     d = Decider()
-    assert feed(d, partial("next"), partial("next"), partial("next")) == []
-    assert feed(d, Hypothesis("next", final=True, confidence=0.95)) == [Command.NEXT]
-    assert feed(d, Hypothesis("end session", final=True, confidence=0.3)) == []
+    assert d.decide(Hypothesis("pause", final=False), STROKING, False) is None
+    assert d.decide(final("pause"), STROKING, False) is Command.PAUSE
+    assert d.decide(final("what's next"), STROKING, False) is Command.WHATS_NEXT
 
 
-def test_a_phrase_that_a_longer_one_could_change_waits() -> None:
-    assert unambiguous("hold on", ["hold on", "too hard", "too loud"])
-    assert unambiguous("next", ["next", "next step"])
-    assert not unambiguous("skip", ["skip", "skip this", "skip to the end"])
-    assert not unambiguous("hold", ["hold", "hold on"])
+def test_careful_commands_need_more_confidence() -> None:
+    d = Decider(Settings(min_confidence=0.5, min_confidence_careful=0.7))
+    assert d.decide(final("slower", 0.6), STROKING, False) is Command.SLOWER
+    assert d.decide(final("next", 0.6), STROKING, False) is None
+    assert d.decide(final("end session", 0.75), STROKING, False) is Command.END
 
 
-def test_unknown_words_reject_the_utterance() -> None:
+def test_unknown_words_around_a_phrase_reject_the_utterance() -> None:
     d = Decider()
-    assert feed(d, partial("pause [unk]"), partial("pause [unk]"), partial("pause [unk]")) == []
-    assert feed(d, Hypothesis("[unk] pause", final=True, confidence=0.99)) == []
+    assert d.decide(final("[unk] pause"), STROKING, False) is None
+    assert d.decide(final("pause [unk]"), STROKING, False) is None
+    assert d.decide(final("[unk]"), STROKING, False) is None
+    assert d.decide(final(""), STROKING, False) is None
 
 
-def test_while_speaking_the_bar_is_higher_and_only_barge_in_counts() -> None:
-    d = Decider()
-    final = Hypothesis("stop", final=True, confidence=0.8)
-    assert feed(d, final, speaking=True) == []
-    assert feed(d, Hypothesis("stop", final=True, confidence=0.9), speaking=True) == [Command.STOP]
-    assert feed(d, Hypothesis("next", final=True, confidence=0.99), speaking=True) == []
+def test_while_speaking_only_confident_barge_in_phrases_count() -> None:
+    d = Decider(Settings(min_confidence_speaking=0.85))
+    assert d.decide(final("stop", 0.8), SPEAKING, True) is None
+    assert d.decide(final("stop", 0.9), SPEAKING, True) is Command.STOP
+    assert d.decide(final("next", 0.99), SPEAKING, True) is None
 
 
-def test_a_flickering_partial_does_not_fire() -> None:
-    d = Decider(Settings(stable_chunks=3))
-    assert feed(d, partial("pause"), partial("pause"), partial("wait"), partial("pause")) == []
+def test_end_of_speech_waits_for_quiet_relative_to_the_noise_floor() -> None:
+    eos = EndOfSpeech(Settings(end_silence=0.18, quiet_margin_db=10))
+    for _ in range(30):  # one second of a quiet room
+        eos.update(-62.0, 0.03)
+    for _ in range(10):  # a word
+        eos.update(-20.0, 0.03)
+    assert not eos.over()
+    for _ in range(5):  # 150 ms of quiet: not yet
+        eos.update(-61.0, 0.03)
+    assert not eos.over()
+    eos.update(-61.0, 0.03)
+    assert eos.over()
+
+
+def test_end_of_speech_adapts_to_a_noisier_room() -> None:
+    eos = EndOfSpeech(Settings(end_silence=0.18, quiet_margin_db=10))
+    for _ in range(30):
+        eos.update(-62.0, 0.03)
+    for _ in range(300):  # a fan starts: 9 s at -45 dBFS
+        eos.update(-45.0, 0.03)
+    assert eos.over()

@@ -52,12 +52,19 @@ class ScriptedRecognizer:
     def __init__(self, script: list[Hypothesis | None]) -> None:
         self.script = list(script)
         self.grammars: list[tuple[str, ...]] = []
+        self.finished = 0
+        self.last_partial = "pause"
 
     def set_phrases(self, phrases: Sequence[str]) -> None:
         self.grammars.append(tuple(phrases))
 
     def feed(self, pcm: bytes) -> Hypothesis | None:
         return self.script.pop(0) if self.script else None
+
+    def finish(self) -> Hypothesis:
+        self.finished += 1
+        self.script = []  # the utterance is over: nothing more to say about it
+        return Hypothesis(self.last_partial, final=True, confidence=0.95)
 
 
 def make(script: list[Hypothesis | None], state: list[Listening]):  # type: ignore[no-untyped-def]
@@ -76,15 +83,19 @@ def make(script: list[Hypothesis | None], state: list[Listening]):  # type: igno
     return listener, device, recognizer, got
 
 
-def test_a_spoken_command_reaches_the_runner_once() -> None:
+LOUD = b"\x00\x20" * 480
+
+
+def test_a_command_is_finished_early_after_a_short_quiet_and_reaches_the_runner_once() -> None:
     state = [Listening(Mode.STROKING, speaking=False)]
-    partials = [Hypothesis("pause", final=False)] * 3 + [Hypothesis("pause", True, 0.99)]
-    listener, device, _, got = make(partials, state)
+    partials = [Hypothesis("pause", final=False)] * 12 + [Hypothesis("pause", True, 0.99)]
+    listener, device, recognizer, got = make(partials, state)
     listener.turn()  # opens the stream
-    for _ in range(4):
-        device.streams[-1].send()
+    for pcm in [SILENCE] * 20 + [LOUD] * 5 + [SILENCE] * 8:
+        device.streams[-1].send(pcm)
         listener.turn()
     assert [g for g in got if isinstance(g, Heard)] == [Heard(Command.PAUSE, "pause")]
+    assert recognizer.finished == 1, "finished by the quiet, before the recognizer's end-point"
 
 
 def test_the_grammar_follows_the_coach_speaking_or_not() -> None:
