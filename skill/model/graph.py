@@ -1,0 +1,120 @@
+"""Decoding graphs for Vosk's runtime grammars: graph/HCLr.fst, Gr.fst, words.txt, disambig_tid.int.
+
+HCLr loops over silence, every vocabulary word, and an ``[unk]`` phone loop whose per-frame cost
+controls rejection. Vosk composes it at runtime with the grammar the recognizer is given.
+Phones use a 1-state topology (self-loop + forward transition) with frame subsampling 3.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from skill.model.fst import Fst
+
+SIL_PHONE = 1
+UNK = "[unk]"
+
+
+def tid_self(phone: int) -> int:
+    """Transition-id of ``phone``'s self-loop (1-state topology)."""
+    return 2 * phone - 1
+
+
+def tid_forward(phone: int) -> int:
+    """Transition-id of ``phone``'s forward (exit) transition."""
+    return 2 * phone
+
+
+@dataclass(frozen=True)
+class Lang:
+    """Words, lexicon and phone count of a model (``graph/lang.json``)."""
+
+    words: list[str]  #: index = word id; words[0] == "<eps>", words[1] == "[unk]"
+    lexicon: dict[str, list[list[int]]]  #: word -> pronunciations (phone ids)
+    num_phones: int  #: phones 1..num_phones; 1 is silence
+
+    @staticmethod
+    def load(path: Path) -> Lang:
+        d = json.loads(path.read_text())
+        return Lang(d["words"], d["lexicon"], int(d["num_phones"]))
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({"words": self.words, "lexicon": self.lexicon,
+                                    "num_phones": self.num_phones}))
+
+
+@dataclass(frozen=True)
+class UnkCosts:
+    """Costs of the ``[unk]`` garbage path (tuned on the development set)."""
+
+    entry: float = 0.0  #: once per [unk] word
+    per_phone: float = 1.0  #: per phone inside [unk]
+    per_frame: float = 0.5  #: per (subsampled) frame inside [unk]
+
+
+def _phone(f: Fst, src: int, phone: int, dst: int | None = None, cost: float = 0.0,
+           frame_cost: float = 0.0) -> int:
+    cur = f.add_state()
+    f.add_arc(src, 0, 0, cost, cur)
+    nxt = f.add_state() if dst is None else dst
+    f.add_arc(cur, tid_self(phone), 0, frame_cost, cur)
+    f.add_arc(cur, tid_forward(phone), 0, frame_cost, nxt)
+    return nxt
+
+
+def hcl(lang: Lang, unk: UnkCosts, words: list[str] | None = None) -> Fst:
+    """Loop: silence | any single word of ``words`` (default: all) | [unk] phone loop."""
+    f = Fst()
+    s = f.add_state()
+    f.start = s
+    f.set_final(s, 0.0)
+    wid = {w: i for i, w in enumerate(lang.words)}
+    _phone(f, s, SIL_PHONE, s)
+    for w in words if words is not None else lang.words[2:]:
+        for pron in lang.lexicon[w]:
+            cur = f.add_state()
+            f.add_arc(s, 0, wid[w], 0.0, cur)
+            for p in pron:
+                cur = _phone(f, cur, p)
+            f.add_arc(cur, 0, 0, 0.0, s)
+    u, u2 = f.add_state(), f.add_state()
+    f.add_arc(s, 0, wid[UNK], unk.entry, u)
+    for p in range(SIL_PHONE + 1, lang.num_phones + 1):
+        _phone(f, u, p, u2, 0.0, unk.per_frame)
+    f.add_arc(u2, 0, 0, unk.per_phone, u)
+    f.add_arc(u2, 0, 0, 0.0, s)
+    return f
+
+
+def word_loop(num_words: int, cost: float = 2.0) -> Fst:
+    """Default G (used when no grammar is given): a free loop over every word."""
+    g = Fst()
+    s = g.add_state()
+    g.start = s
+    g.set_final(s, 0.0)
+    for i in range(1, num_words):
+        g.add_arc(s, i, i, cost, s)
+    return g
+
+
+def write_graph(graph_dir: Path, lang: Lang, unk: UnkCosts) -> None:
+    """Write HCLr.fst, Gr.fst, words.txt, disambig_tid.int and lang.json into ``graph_dir``."""
+    graph_dir.mkdir(parents=True, exist_ok=True)
+    f = hcl(lang, unk)
+    f.sort("olabel")
+    f.write(graph_dir / "HCLr.fst")
+    g = word_loop(len(lang.words))
+    g.sort("ilabel")
+    g.write(graph_dir / "Gr.fst")
+    (graph_dir / "disambig_tid.int").write_text("")
+    (graph_dir / "words.txt").write_text(
+        "".join(f"{w} {i}\n" for i, w in enumerate(lang.words)))
+    lang.save(graph_dir / "lang.json")
+
+
+def pron_combos(phrase: str, lang: Lang) -> list[tuple[list[int], ...]]:
+    """Every pronunciation sequence of ``phrase`` (for tests and diagnostics)."""
+    return list(itertools.product(*(lang.lexicon[w] for w in phrase.split())))
