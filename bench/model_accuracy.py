@@ -24,13 +24,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import heldout  # noqa: E402
+import heldout
 
-from skill.commands import Command, PHRASES, all_phrases, parse  # noqa: E402
-from skill.model.recognizer import CommandRecognizer  # noqa: E402
-from skill.model.transcribe import stream  # noqa: E402
-from skill.train import augment as A  # noqa: E402
-from skill.train.synth import to_16k  # noqa: E402
+from skill.commands import PHRASES, Command, all_phrases, parse
+from skill.model.recognizer import CommandRecognizer
+from skill.model.transcribe import stream
+from skill.train import augment as A
+from skill.train.synth import to_16k
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = Path("/work/shared/spikes/vosk-model/baseline-model/runtime-grammar")

@@ -61,6 +61,8 @@ class CommandRecognizer:
         self._phrases = self._known(all_phrases())
         self._rec = vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar())
         self._rec.SetWords(True)
+        self._fed = 0  # bytes fed since creation (Vosk's times count from its creation)
+        self._origin = 0.0  # stream time 0, in Vosk's time
         self.keep_results = keep_results
         self.results: list[dict[str, Any]] = []  #: raw Vosk results (when ``keep_results``)
 
@@ -87,6 +89,7 @@ class CommandRecognizer:
 
     def accept(self, pcm: bytes) -> list[Detection]:
         """Feed int16 PCM; returns the commands of any utterance that just ended."""
+        self._fed += len(pcm)
         if self._rec.AcceptWaveform(pcm):
             return self._detect(json.loads(self._rec.Result()))
         return []
@@ -94,6 +97,7 @@ class CommandRecognizer:
     def reset(self) -> None:
         """Forget the current utterance and restart stream time at 0."""
         self._rec.Reset()
+        self._origin = self._fed / (2 * SAMPLE_RATE)
 
     def flush(self) -> list[Detection]:
         """End of stream: finish the current utterance."""
@@ -120,4 +124,6 @@ class CommandRecognizer:
         if conf < self.decision.min_confidence:
             log.debug("rejected %r: confidence %.2f", text, conf)
             return []
-        return [Detection(command, text, float(said[0]["start"]), float(said[-1]["end"]), conf)]
+        start = float(said[0]["start"]) - self._origin
+        end = float(said[-1]["end"]) - self._origin
+        return [Detection(command, text, round(start, 3), round(end, 3), conf)]

@@ -18,8 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--scale", type=float, default=1.0, help="data size (1.0 = full recipe)")
     p.add_argument("--hidden", type=int, default=256)
-    p.add_argument("--epochs", type=str, default="2,3,5", help="epochs per alignment pass")
+    p.add_argument("--epochs", type=str, default="3,3,4,8", help="epochs per alignment pass")
     p.add_argument("--work", type=Path, default=None, help="scratch dir (default OUT.work)")
+    p.add_argument("--keep-work", action="store_true", help="keep the scratch dir")
     a = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
                         stream=sys.stdout)
@@ -30,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     s = Settings(seed=a.seed, scale=a.scale, hidden=a.hidden,
                  epochs=tuple(int(e) for e in a.epochs.split(",")))
     run(s, a.out, work)
-    shutil.rmtree(work, ignore_errors=True)
+    if not a.keep_work:
+        shutil.rmtree(work, ignore_errors=True)
     logging.info("model written to %s in %.0f s", a.out, time.time() - t0)
     return 0
 

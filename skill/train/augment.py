@@ -88,4 +88,5 @@ def to_int16(x: np.ndarray, peak: float) -> np.ndarray:
 
 def pad(x: np.ndarray, before: float, after: float) -> np.ndarray:
     """Silence of ``before``/``after`` seconds around ``x``."""
-    return np.concatenate([np.zeros(int(SR * before)), x.astype(np.float64), np.zeros(int(SR * after))])
+    silence = np.zeros(int(SR * before)), np.zeros(int(SR * after))
+    return np.concatenate([silence[0], x.astype(np.float64), silence[1]])

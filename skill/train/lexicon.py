@@ -21,7 +21,7 @@ def _clean(token: str) -> list[str]:
     return [q for q in (_norm(p) for p in token.split("_")) if q]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def phonemize(text: str, voice: str = "en-us") -> tuple[tuple[str, ...], ...]:
     """The phones of every word of ``text`` (one tuple per word) as espeak-ng ``voice`` says them.
 

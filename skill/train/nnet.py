@@ -28,15 +28,16 @@ class Tdnn(nn.Module):
         super().__init__()
         self.first = nn.Linear(dim * (2 * SPLICE + 1), hidden)
         self.tdnn = nn.ModuleList(nn.Conv1d(hidden, hidden, 3) for _ in range(TDNN_LAYERS))
+        self.norms = nn.ModuleList(nn.BatchNorm1d(hidden) for _ in range(TDNN_LAYERS + 1))
         self.out = nn.Linear(hidden, pdfs)
         self.drop = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor, phase: int = 0) -> torch.Tensor:
         w = x[:, phase:].unfold(1, 2 * SPLICE + 1, SUB)  # (B, n, dim, 9)
-        h = torch.relu(self.first(w.transpose(2, 3).flatten(2)))
-        h = self.drop(h).transpose(1, 2)
-        for conv in self.tdnn:
-            h = self.drop(torch.relu(conv(h)))
+        h = torch.relu(self.first(w.transpose(2, 3).flatten(2))).transpose(1, 2)
+        h = self.drop(self.norms[0](h))
+        for conv, norm in zip(self.tdnn, self.norms[1:], strict=True):
+            h = self.drop(norm(torch.relu(conv(h))))
         return self.out(h.transpose(1, 2))
 
 
@@ -66,7 +67,7 @@ def chunks(feats: list[np.ndarray], labels: list[np.ndarray], order: np.ndarray
 
 
 def train(net: Tdnn, x: torch.Tensor, y: torch.Tensor, epochs: int, lr: float,
-          gen: torch.Generator, batch: int = 32) -> float:
+          gen: torch.Generator, batch: int = 8) -> float:
     """Train with Adam and a random subsampling phase per batch; returns last frame accuracy."""
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     steps = epochs * ((len(x) + batch - 1) // batch)
@@ -107,17 +108,31 @@ def log_posteriors(net: Tdnn, feats: np.ndarray) -> np.ndarray:
     return torch.log_softmax(out, -1).numpy()[: n_out(len(feats))]
 
 
-def export_layers(net: Tdnn, mean: np.ndarray, std: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Affine (W, b) per layer in nnet3 Append order, feature normalization folded into layer 1."""
+def _fold(norm: nn.BatchNorm1d) -> tuple[np.ndarray, np.ndarray]:
+    """Per-dimension scale and shift of a BatchNorm in eval mode."""
+    var = norm.running_var.detach().double().numpy()
+    a = norm.weight.detach().double().numpy() / np.sqrt(var + norm.eps)
+    return a, norm.bias.detach().double().numpy() - norm.running_mean.detach().double().numpy() * a
+
+
+Layers = list[tuple[np.ndarray, np.ndarray]]
+
+
+def export_layers(net: Tdnn, mean: np.ndarray, std: np.ndarray) -> Layers:
+    """Affine (W, b) per layer in nnet3 Append order. Feature normalization is folded into layer
+    1 and every BatchNorm (after a ReLU) into the affine layer that reads it."""
     w0 = net.first.weight.detach().double().numpy()
     b0 = net.first.bias.detach().double().numpy()
     mu, sd = np.tile(mean, 2 * SPLICE + 1), np.tile(std, 2 * SPLICE + 1)
     w0f = w0 / sd[None, :]
     layers = [(w0f, b0 - w0f @ mu)]
-    for conv in net.tdnn:
-        w = conv.weight.detach().double().numpy()  # (out, in, 3): taps at -3, 0, +3
-        layers.append((w.transpose(0, 2, 1).reshape(w.shape[0], -1),
-                       conv.bias.detach().double().numpy()))
-    layers.append((net.out.weight.detach().double().numpy(),
-                   net.out.bias.detach().double().numpy()))
+    nexts = [(c.weight.detach().double().numpy(), c.bias.detach().double().numpy())
+             for c in net.tdnn]
+    nexts.append((net.out.weight.detach().double().numpy()[:, :, None],
+                  net.out.bias.detach().double().numpy()))
+    for (w, b), norm in zip(nexts, net.norms, strict=True):
+        taps = w.shape[2]  # (out, in, taps): taps at -3, 0, +3 (or 1 for the output layer)
+        flat = w.transpose(0, 2, 1).reshape(w.shape[0], -1)
+        a, c = _fold(norm)
+        layers.append((flat * np.tile(a, taps)[None, :], b + flat @ np.tile(c, taps)))
     return layers

@@ -1,4 +1,4 @@
-"""The training recipe: synthesize -> features -> flat start -> 3 x (train, realign) -> export -> tune."""
+"""The training recipe: synthesize, features, flat start, (train, realign) x N, export, tune."""
 
 from __future__ import annotations
 
@@ -34,9 +34,9 @@ class Settings:
     seed: int = 1  #: seeds data synthesis, augmentation, dither and training
     scale: float = 1.0  #: size of the synthetic data set
     hidden: int = 256  #: TDNN width
-    epochs: tuple[int, ...] = (2, 3, 5)  #: epochs per alignment pass (realign between)
+    epochs: tuple[int, ...] = (3, 3, 4, 8)  #: epochs per alignment pass (realign between)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
-    frame_costs: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.5)  #: [unk] per-frame costs tried
+    frame_costs: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 3.0)  #: [unk] per-frame costs tried
 
 
 def _labels(utts: list[data.Utt], words: list[list[list[int]]], feats: list[np.ndarray],
@@ -91,6 +91,8 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
                 per_base[b] = new
         log.info("realigned: %.3f of frames changed (%.0f s)", changed / max(1, total),
                  time.time() - t0)
+    torch.save({"net": net.state_dict(), "mean": mean, "std": std, "priors": priors,
+                "phones": phones}, work / "net.pt")
     lex = lexicon(vocabulary(), phones)
     lang = Lang(["<eps>", UNK, *vocabulary()], lex, npdf)
     shutil.rmtree(out, ignore_errors=True)

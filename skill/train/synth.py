@@ -68,14 +68,15 @@ def _native(voice: Voice, text: str, rate: float, pitch: int, path: str) -> list
 
 def synthesize(voice: Voice, text: str, rate: float = 1.0, pitch: int = 50,
                effects: tuple[str, ...] = ()) -> np.ndarray:
-    """``text`` spoken by ``voice`` at ``rate`` (1.0 = normal), through sox ``effects``, as int16."""
+    """``text`` by ``voice`` at ``rate`` (1.0 = normal), through sox ``effects``, as int16."""
     if voice.key in HELD_OUT:
         raise ValueError(f"{voice.key} is a held-out test voice")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "x.wav")
         cmd = _native(voice, text, rate, pitch, path)
         stdin = cmd.pop() if voice.engine == "festival" else None
-        subprocess.run(cmd, input=stdin, capture_output=True, check=True, timeout=60, text=True)
+        subprocess.run(cmd, input=stdin, capture_output=True, check=True, timeout=60,
+                       text=True)
         return to_16k(path, effects)
 
 

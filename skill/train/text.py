@@ -15,14 +15,15 @@ OTHER_WORDS: tuple[str, ...] = tuple(
     good morning yes no maybe coffee table light warm cold oil towel circle press start
     again later today tomorrow phone door one two three four five six seven eight nine ten
     muscle tension spine hand foot knee hip head great nice hurt feel better banana window
-    purple computer garden listen station river pencil weather kitchen blanket pillow lotion
-    thumb palm finger elbow wrist ankle calf thigh lower upper side front breath slowly deep
-    really lovely perfect tired sleepy sore tight loose comfortable cushion candle quiet
-    noise dinner lunch weekend holiday work office car train bus doctor sister brother mother
-    father friend child dog cat tea juice honey lemon salt bread cheese apple orange garden
-    summer winter spring autumn yesterday evening night sunday monday friday birthday
-    question answer number letter paper story movie picture colour yellow green blue red
-    silver golden little big small tall short heavy easy simple honest funny happy sorry""".split()
+    purple computer garden listen station river pencil weather kitchen blanket pillow
+    lotion thumb palm finger elbow wrist ankle calf thigh lower upper side front breath
+    slowly deep really lovely perfect tired sleepy sore tight loose comfortable cushion
+    candle quiet noise dinner lunch weekend holiday work office car train bus doctor
+    sister brother mother father friend child dog cat tea juice honey lemon salt bread
+    cheese apple orange garden summer winter spring autumn yesterday evening night sunday
+    monday friday birthday question answer number letter paper story movie picture colour
+    yellow green blue red silver golden little big small tall short heavy easy simple
+    honest funny happy sorry""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 
 _SUBJECTS = (
