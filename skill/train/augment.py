@@ -23,14 +23,14 @@ def pink(n: int, rng: np.random.Generator) -> np.ndarray:
     f = np.arange(len(spec), dtype=np.float64)
     f[0] = 1.0
     y = np.fft.irfft(spec / np.sqrt(f), n)
-    return y / (y.std() + 1e-9)
+    return np.asarray(y / (y.std() + 1e-9), dtype=np.float64)
 
 
 def mix(x: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
     """``x`` plus ``noise`` scaled to ``snr_db`` below the speech power of ``x``."""
     noise = fit(noise, len(x))
     scale = np.sqrt(active_power(x) / (active_power(noise) * 10 ** (snr_db / 10)))
-    return x.astype(np.float64) + noise.astype(np.float64) * scale
+    return np.asarray(x.astype(np.float64) + noise.astype(np.float64) * scale)
 
 
 def fit(y: np.ndarray, n: int, offset: int = 0) -> np.ndarray:
@@ -61,7 +61,7 @@ def reverb(x: np.ndarray, rt60: float, rng: np.random.Generator, wet: float = 0.
     rir[0] = 1.0
     m = len(x) + n
     y = np.fft.irfft(np.fft.rfft(x.astype(np.float64), m) * np.fft.rfft(rir, m), m)[: len(x)]
-    return y * np.sqrt(active_power(x) / (active_power(y) + 1e-9))
+    return np.asarray(y * np.sqrt(active_power(x) / (active_power(y) + 1e-9)))
 
 
 def band_limit(x: np.ndarray, lo: float, hi: float) -> np.ndarray:

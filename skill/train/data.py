@@ -128,10 +128,11 @@ def build(jobs: list[Job], seed: int, noise_only: int) -> list[Utt]:
     """Synthesize and augment ``jobs`` (2 workers) and add ``noise_only`` background clips."""
     global _BG
     with Pool(WORKERS) as pool:
-        wavs = dict(pool.imap_unordered(_synth, jobs, chunksize=8))
-    ok = [j for j in jobs if wavs.get(j.idx) is not None]
+        got = dict(pool.imap_unordered(_synth, jobs, chunksize=8))
+    wavs = {i: w for i, w in got.items() if w is not None}
+    ok = [j for j in jobs if j.idx in wavs]
     log.info("synthesized %d of %d base utterances", len(ok), len(jobs))
-    _BG = [w for j in ok if j.kind == "talk" and (w := wavs[j.idx]) is not None]
+    _BG = [wavs[j.idx] for j in ok if j.kind == "talk"]
     with Pool(WORKERS) as pool:
         copies = pool.map(_augment, [(seed, j.idx, wavs[j.idx], j.copies) for j in ok], chunksize=8)
     utts = [Utt(f"{j.kind}{j.idx:05d}c{c}", j.idx, j.kind, j.text, j.voice.key, a)

@@ -38,7 +38,8 @@ class Tdnn(nn.Module):
         h = self.drop(self.norms[0](h))
         for conv, norm in zip(self.tdnn, self.norms[1:], strict=True):
             h = self.drop(norm(torch.relu(conv(h))))
-        return self.out(h.transpose(1, 2))
+        out: torch.Tensor = self.out(h.transpose(1, 2))
+        return out
 
 
 def pad(feats: np.ndarray) -> np.ndarray:
@@ -86,7 +87,7 @@ def train(net: Tdnn, x: torch.Tensor, y: torch.Tensor, epochs: int, lr: float,
             loss = nn.functional.cross_entropy(out.reshape(-1, out.shape[-1]), tgt.reshape(-1),
                                                ignore_index=-100)
             opt.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             opt.step()
             sched.step()
             m = tgt >= 0
@@ -110,12 +111,18 @@ def log_posteriors(net: Tdnn, feats: np.ndarray) -> np.ndarray:
 
 def _fold(norm: nn.BatchNorm1d) -> tuple[np.ndarray, np.ndarray]:
     """Per-dimension scale and shift of a BatchNorm in eval mode."""
+    assert norm.running_var is not None and norm.running_mean is not None
     var = norm.running_var.detach().double().numpy()
     a = norm.weight.detach().double().numpy() / np.sqrt(var + norm.eps)
     return a, norm.bias.detach().double().numpy() - norm.running_mean.detach().double().numpy() * a
 
 
 Layers = list[tuple[np.ndarray, np.ndarray]]
+
+
+def _bias(b: torch.Tensor | None) -> np.ndarray:
+    assert b is not None
+    return np.asarray(b.detach().double().numpy())
 
 
 def export_layers(net: Tdnn, mean: np.ndarray, std: np.ndarray) -> Layers:
@@ -126,13 +133,14 @@ def export_layers(net: Tdnn, mean: np.ndarray, std: np.ndarray) -> Layers:
     mu, sd = np.tile(mean, 2 * SPLICE + 1), np.tile(std, 2 * SPLICE + 1)
     w0f = w0 / sd[None, :]
     layers = [(w0f, b0 - w0f @ mu)]
-    nexts = [(c.weight.detach().double().numpy(), c.bias.detach().double().numpy())
-             for c in net.tdnn]
+    convs = [c for c in net.tdnn if isinstance(c, nn.Conv1d)]
+    nexts = [(c.weight.detach().double().numpy(), _bias(c.bias)) for c in convs]
     nexts.append((net.out.weight.detach().double().numpy()[:, :, None],
                   net.out.bias.detach().double().numpy()))
     for (w, b), norm in zip(nexts, net.norms, strict=True):
         taps = w.shape[2]  # (out, in, taps): taps at -3, 0, +3 (or 1 for the output layer)
         flat = w.transpose(0, 2, 1).reshape(w.shape[0], -1)
+        assert isinstance(norm, nn.BatchNorm1d)
         a, c = _fold(norm)
         layers.append((flat * np.tile(a, taps)[None, :], b + flat @ np.tile(c, taps)))
     return layers
