@@ -3,6 +3,9 @@
 HCLr loops over silence, every vocabulary word, and an ``[unk]`` phone loop whose per-frame cost
 controls rejection. Vosk composes it at runtime with the grammar the recognizer is given.
 Phones use a 1-state topology (self-loop + forward transition) with frame subsampling 3.
+Every speech phone has four word-position copies (begin, end, internal, singleton) that share one
+pdf, so Vosk can word-align lattices (graph/phones/word_boundary.int) and report word times that
+exclude the silence before a word.
 """
 
 from __future__ import annotations
@@ -16,6 +19,37 @@ from skill.model.fst import Fst
 
 SIL_PHONE = 1
 UNK = "[unk]"
+POSITIONS = ("begin", "end", "internal", "singleton")
+
+
+def positional(base: int, position: str) -> int:
+    """Graph phone id of speech phone ``base`` (>= 2) at a word ``position``."""
+    return 2 + 4 * (base - 2) + POSITIONS.index(position)
+
+
+def num_positional(num_phones: int) -> int:
+    """How many graph phones ``num_phones`` base phones (silence included) become."""
+    return 1 + 4 * (num_phones - 1)
+
+
+def pdf_of(phone: int) -> int:
+    """The acoustic model output (pdf) of graph phone ``phone``."""
+    return 0 if phone == SIL_PHONE else (phone - 2) // 4 + 1
+
+
+def word_boundary(num_phones: int) -> str:
+    """Contents of graph/phones/word_boundary.int."""
+    lines = [f"{SIL_PHONE} nonword"]
+    lines += [f"{p} {POSITIONS[(p - 2) % 4]}" for p in range(2, num_positional(num_phones) + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def word_phones(pron: list[int]) -> list[int]:
+    """Base phones of one pronunciation -> position-dependent graph phones."""
+    if len(pron) == 1:
+        return [positional(pron[0], "singleton")]
+    inner = [positional(p, "internal") for p in pron[1:-1]]
+    return [positional(pron[0], "begin"), *inner, positional(pron[-1], "end")]
 
 
 def tid_self(phone: int) -> int:
@@ -77,14 +111,17 @@ def hcl(lang: Lang, unk: UnkCosts, words: list[str] | None = None) -> Fst:
         for pron in lang.lexicon[w]:
             cur = f.add_state()
             f.add_arc(s, 0, wid[w], 0.0, cur)
-            for p in pron:
+            for p in word_phones(pron):
                 cur = _phone(f, cur, p)
             f.add_arc(cur, 0, 0, 0.0, s)
-    u, u2 = f.add_state(), f.add_state()
+    # [unk]: one singleton phone, or begin (internal)* end; a cost per phone and per frame
+    u, mid, u2 = f.add_state(), f.add_state(), f.add_state()
     f.add_arc(s, 0, wid[UNK], unk.entry, u)
-    for p in range(SIL_PHONE + 1, lang.num_phones + 1):
-        _phone(f, u, p, u2, 0.0, unk.per_frame)
-    f.add_arc(u2, 0, 0, unk.per_phone, u)
+    for b in range(SIL_PHONE + 1, lang.num_phones + 1):
+        _phone(f, u, positional(b, "singleton"), u2, 0.0, unk.per_frame)
+        _phone(f, u, positional(b, "begin"), mid, 0.0, unk.per_frame)
+        _phone(f, mid, positional(b, "internal"), mid, unk.per_phone, unk.per_frame)
+        _phone(f, mid, positional(b, "end"), u2, unk.per_phone, unk.per_frame)
     f.add_arc(u2, 0, 0, 0.0, s)
     return f
 
@@ -101,7 +138,8 @@ def word_loop(num_words: int, cost: float = 2.0) -> Fst:
 
 
 def write_graph(graph_dir: Path, lang: Lang, unk: UnkCosts) -> None:
-    """Write HCLr.fst, Gr.fst, words.txt, disambig_tid.int and lang.json into ``graph_dir``."""
+    """Write HCLr.fst, Gr.fst, words.txt, disambig_tid.int, phones/word_boundary.int and
+    lang.json into ``graph_dir``."""
     graph_dir.mkdir(parents=True, exist_ok=True)
     f = hcl(lang, unk)
     f.sort("olabel")
@@ -110,6 +148,8 @@ def write_graph(graph_dir: Path, lang: Lang, unk: UnkCosts) -> None:
     g.sort("ilabel")
     g.write(graph_dir / "Gr.fst")
     (graph_dir / "disambig_tid.int").write_text("")
+    (graph_dir / "phones").mkdir(exist_ok=True)
+    (graph_dir / "phones" / "word_boundary.int").write_text(word_boundary(lang.num_phones))
     (graph_dir / "words.txt").write_text(
         "".join(f"{w} {i}\n" for i, w in enumerate(lang.words)))
     lang.save(graph_dir / "lang.json")

@@ -46,8 +46,8 @@ class Utt:
 
 def _speaker_effects(rng: random.Random) -> tuple[str, ...]:
     r = rng.random()
-    if r < 0.45:  # vocal-tract-length-like: formants and pitch move, duration restored
-        a = rng.uniform(0.86, 1.16)
+    if r < 0.55:  # vocal-tract-length-like: formants and pitch move, duration restored
+        a = rng.uniform(0.82, 1.22)
         return ("speed", f"{a:.3f}", "tempo", "-s", f"{1 / a:.3f}")
     if r < 0.75:
         return ("pitch", str(rng.choice([-1, 1]) * rng.randint(100, 350)))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skill.model.graph import Lang, UnkCosts, write_graph
+from skill.model.graph import Lang, UnkCosts, num_positional, pdf_of, write_graph
 from skill.train.features import MFCC_CONF
 from skill.train.nnet import CONTEXT, SPLICE, SUB
 
@@ -21,13 +21,15 @@ def _vec(v: np.ndarray) -> str:
 
 
 def transition_model(num_phones: int) -> str:
-    """TransitionModel with one 1-state topology (self-loop + exit) shared by all phones."""
+    """TransitionModel with one 1-state topology (self-loop + exit) shared by all graph phones
+    (silence + 4 word-position copies of each speech phone, sharing its pdf)."""
+    num_phones = num_positional(num_phones)
     phones = " ".join(str(p) for p in range(1, num_phones + 1))
     s = ["<TransitionModel>", "<Topology>", "<TopologyEntry>", "<ForPhones>", phones,
          "</ForPhones>", "<State> 0 <PdfClass> 0 <Transition> 0 0.5 <Transition> 1 0.5 </State>",
          "<State> 1 </State>", "</TopologyEntry>", "</Topology>",
          f"<Triples> {num_phones}"]
-    s += [f"{p} 0 {p - 1}" for p in range(1, num_phones + 1)]
+    s += [f"{p} 0 {pdf_of(p)}" for p in range(1, num_phones + 1)]
     logp = [0.0] + [float(np.log(0.5))] * (2 * num_phones)
     s += ["</Triples>", "<LogProbs>", " [ " + " ".join(f"{v:.6f}" for v in logp) + " ]",
           "</LogProbs>", "</TransitionModel>"]
@@ -66,7 +68,7 @@ def nnet3(dim: int, layers: list[tuple[np.ndarray, np.ndarray]], priors: np.ndar
     return s
 
 
-def write_conf(conf: Path, beam: float = 10.0, max_active: int = 1500) -> None:
+def write_conf(conf: Path, beam: float = 11.0, max_active: int = 2000) -> None:
     conf.mkdir(parents=True, exist_ok=True)
     (conf / "mfcc.conf").write_text("".join(f"--{k}={v}\n" for k, v in MFCC_CONF.items()))
     (conf / "model.conf").write_text(

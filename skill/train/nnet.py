@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -68,7 +69,8 @@ def chunks(feats: list[np.ndarray], labels: list[np.ndarray], order: np.ndarray
 
 
 def train(net: Tdnn, x: torch.Tensor, y: torch.Tensor, epochs: int, lr: float,
-          gen: torch.Generator, batch: int = 8) -> float:
+          gen: torch.Generator, batch: int = 8,
+          augment: Callable[[torch.Tensor], torch.Tensor] | None = None) -> float:
     """Train with Adam and a random subsampling phase per batch; returns last frame accuracy."""
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     steps = epochs * ((len(x) + batch - 1) // batch)
@@ -81,7 +83,8 @@ def train(net: Tdnn, x: torch.Tensor, y: torch.Tensor, epochs: int, lr: float,
         for i in range(0, len(x), batch):
             b = perm[i : i + batch]
             phase = int(torch.randint(SUB, (1,), generator=gen))
-            out = net(x[b].float(), phase)
+            xb = x[b].float()
+            out = net(augment(xb) if augment else xb, phase)
             tgt = y[b][:, phase::SUB][:, : out.shape[1]]
             out = out[:, : tgt.shape[1]]
             loss = nn.functional.cross_entropy(out.reshape(-1, out.shape[-1]), tgt.reshape(-1),

@@ -20,6 +20,7 @@ from skill.model.graph import UNK, Lang, UnkCosts
 from skill.train import align, data, export, nnet
 from skill.train.features import DIM, mfcc_all
 from skill.train.lexicon import lexicon, phone_set
+from skill.train.specaug import LogMelAugment
 from skill.train.synth import DEV_VOICE, training_voices
 from skill.train.tune import tune
 
@@ -34,8 +35,9 @@ class Settings:
     seed: int = 1  #: seeds data synthesis, augmentation, dither and training
     scale: float = 1.0  #: size of the synthetic data set
     hidden: int = 256  #: TDNN width
-    epochs: tuple[int, ...] = (3, 3, 4, 8)  #: epochs per alignment pass (realign between)
+    epochs: tuple[int, ...] = (3, 3, 4, 10)  #: epochs per alignment pass (realign between)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
+    specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
     frame_costs: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 3.0)  #: [unk] per-frame costs tried
 
 
@@ -78,7 +80,8 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
         x, y = nnet.chunks(normed, labels, np.random.default_rng([s.seed, it]).permutation(
             len(normed)))
         log.info("pass %d: %d chunks (%.0f s)", it, len(x), time.time() - t0)
-        acc = nnet.train(net, x, y, epochs, s.lr if it == 0 else s.lr / 2, gen)
+        aug = LogMelAugment(mean, std, gen) if s.specaug and it > 0 else None
+        acc = nnet.train(net, x, y, epochs, s.lr if it == 0 else s.lr / 2, gen, augment=aug)
         if it == len(s.epochs) - 1:
             break
         changed = total = 0
@@ -91,21 +94,36 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
                 per_base[b] = new
         log.info("realigned: %.3f of frames changed (%.0f s)", changed / max(1, total),
                  time.time() - t0)
+    stats = {"utterances": len(train), "hours": round(
+        sum(len(u.audio) for u in train) / 16000 / 3600, 2), "final_frame_accuracy": round(acc, 3),
+        "training_seconds": round(time.time() - t0)}
     torch.save({"net": net.state_dict(), "mean": mean, "std": std, "priors": priors,
-                "phones": phones}, work / "net.pt")
-    lex = lexicon(vocabulary(), phones)
-    lang = Lang(["<eps>", UNK, *vocabulary()], lex, npdf)
+                "phones": phones, "stats": stats}, work / "net.pt")
+    return finish(s, out, work, dev)
+
+
+def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
+           ) -> dict[str, Any]:
+    """Export ``work/net.pt`` to ``out``, tune rejection on the dev set, write the manifest."""
+    t0 = time.time()
+    ck = torch.load(work / "net.pt", weights_only=False)
+    phones: list[str] = ck["phones"]
+    npdf = len(phones) - 1
+    net = nnet.Tdnn(DIM, s.hidden, npdf)
+    net.load_state_dict(ck["net"])
+    net.eval()
+    dev = dev if dev is not None else data.dev_set(s.seed)
+    lang = Lang(["<eps>", UNK, *vocabulary()], lexicon(vocabulary(), phones), npdf)
     shutil.rmtree(out, ignore_errors=True)
-    export.write_model(out, lang, DIM, nnet.export_layers(net, mean, std), priors, UnkCosts())
+    layers = nnet.export_layers(net, ck["mean"], ck["std"])
+    export.write_model(out, lang, DIM, layers, ck["priors"], UnkCosts())
     best = tune(out, lang, dev, list(s.frame_costs))
     log.info("tuned on dev (%s): %s (%.0f s)", DEV_VOICE.key, best, time.time() - t0)
     info = {
         "name": out.name, "version": VERSION, "format": "vosk (kaldi nnet3 text, runtime grammar)",
         "rebuild": f"python -m skill.train --seed {s.seed} --out models/{out.name}",
-        "training": {**asdict(s), "utterances": len(train), "hours": round(
-            sum(len(u.audio) for u in train) / 16000 / 3600, 2), "final_frame_accuracy":
-            round(acc, 3), "seconds": round(time.time() - t0), "torch": torch.__version__,
-            "python": platform.python_version(), "phones": phones[1:]},
+        "training": {**asdict(s), **ck.get("stats", {}), "torch": torch.__version__,
+                     "python": platform.python_version(), "phones": phones[1:]},
         "voices": sorted({v.key for v in training_voices()}),
         "dev": {"voice": DEV_VOICE.key, "command_accuracy": round(best.accuracy, 3),
                 "false_accepts_per_utterance": round(best.false_accepts, 3)},

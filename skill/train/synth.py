@@ -38,7 +38,8 @@ def training_voices() -> list[Voice]:
     """Every training voice (held-out voices excluded by construction)."""
     voices = [Voice("mbrola", v) for v in ("mb-us1", "mb-us2", "mb-us3", "mb-en1")]
     voices += [Voice("flite", v) for v in ("kal", "kal16", "awb")]
-    voices += [Voice("festival", v) for v in ("kal_diphone", "ked_diphone")]
+    voices += [Voice("festival", v) for v in ("kal_diphone", "ked_diphone", "rab_diphone",
+                                               "us1_mbrola", "us2_mbrola", "us3_mbrola")]
     voices += [
         Voice("espeak", b + (f"+{v}" if v else "")) for b in _ESPEAK_BASES for v in _ESPEAK_VARIANTS
     ]
