@@ -1,7 +1,7 @@
 """Decoding graphs for Vosk's runtime grammars: graph/HCLr.fst, Gr.fst, words.txt, disambig_tid.int.
 
-HCLr loops over silence, every vocabulary word, and an ``[unk]`` phone loop whose per-frame cost
-controls rejection. Vosk composes it at runtime with the grammar the recognizer is given.
+HCLr accepts silence and ``[unk]`` (a phone loop whose per-frame cost controls rejection) around at
+most one whole command phrase. Vosk composes it at runtime with the grammar the recognizer is given.
 Phones use a 1-state topology (self-loop + forward transition) with frame subsampling 3.
 Every speech phone has four word-position copies (begin, end, internal, singleton) that share one
 pdf, so Vosk can word-align lattices (graph/phones/word_boundary.int) and report word times that
@@ -67,17 +67,18 @@ class Lang:
     """Words, lexicon and phone count of a model (``graph/lang.json``)."""
 
     words: list[str]  #: index = word id; words[0] == "<eps>", words[1] == "[unk]"
-    lexicon: dict[str, list[list[int]]]  #: word -> pronunciations (phone ids)
-    num_phones: int  #: phones 1..num_phones; 1 is silence
+    lexicon: dict[str, list[list[int]]]  #: word -> pronunciations (base phone ids)
+    num_phones: int  #: base phones 1..num_phones; 1 is silence
+    phrases: list[str]  #: every phrase the graph can recognize
 
     @staticmethod
     def load(path: Path) -> Lang:
         d = json.loads(path.read_text())
-        return Lang(d["words"], d["lexicon"], int(d["num_phones"]))
+        return Lang(d["words"], d["lexicon"], int(d["num_phones"]), d["phrases"])
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps({"words": self.words, "lexicon": self.lexicon,
-                                    "num_phones": self.num_phones}))
+                                    "num_phones": self.num_phones, "phrases": self.phrases}))
 
 
 @dataclass(frozen=True)
@@ -91,38 +92,55 @@ class UnkCosts:
 
 def _phone(f: Fst, src: int, phone: int, dst: int | None = None, cost: float = 0.0,
            frame_cost: float = 0.0) -> int:
-    cur = f.add_state()
-    f.add_arc(src, 0, 0, cost, cur)
+    """One phone from ``src`` (to ``dst`` or a new state), in Kaldi's "reordered" layout: the
+    forward transition first, then the self-loop (what Vosk's lattice word alignment expects)."""
+    m = f.add_state()
+    f.add_arc(src, tid_forward(phone), 0, cost + frame_cost, m)
+    f.add_arc(m, tid_self(phone), 0, frame_cost, m)
     nxt = f.add_state() if dst is None else dst
-    f.add_arc(cur, tid_self(phone), 0, frame_cost, cur)
-    f.add_arc(cur, tid_forward(phone), 0, frame_cost, nxt)
+    f.add_arc(m, 0, 0, 0.0, nxt)
     return nxt
 
 
-def hcl(lang: Lang, unk: UnkCosts, words: list[str] | None = None) -> Fst:
-    """Loop: silence | any single word of ``words`` (default: all) | [unk] phone loop."""
-    f = Fst()
-    s = f.add_state()
-    f.start = s
-    f.set_final(s, 0.0)
-    wid = {w: i for i, w in enumerate(lang.words)}
-    _phone(f, s, SIL_PHONE, s)
-    for w in words if words is not None else lang.words[2:]:
-        for pron in lang.lexicon[w]:
-            cur = f.add_state()
-            f.add_arc(s, 0, wid[w], 0.0, cur)
-            for p in word_phones(pron):
-                cur = _phone(f, cur, p)
-            f.add_arc(cur, 0, 0, 0.0, s)
-    # [unk]: one singleton phone, or begin (internal)* end; a cost per phone and per frame
+def _unk(f: Fst, src: int, dst: int, lang: Lang, unk: UnkCosts, label: int) -> None:
+    """[unk] from ``src`` to ``dst``: one singleton phone, or begin (internal)* end."""
     u, mid, u2 = f.add_state(), f.add_state(), f.add_state()
-    f.add_arc(s, 0, wid[UNK], unk.entry, u)
+    f.add_arc(src, 0, label, unk.entry, u)
     for b in range(SIL_PHONE + 1, lang.num_phones + 1):
         _phone(f, u, positional(b, "singleton"), u2, 0.0, unk.per_frame)
         _phone(f, u, positional(b, "begin"), mid, 0.0, unk.per_frame)
         _phone(f, mid, positional(b, "internal"), mid, unk.per_phone, unk.per_frame)
         _phone(f, mid, positional(b, "end"), u2, unk.per_phone, unk.per_frame)
-    f.add_arc(u2, 0, 0, 0.0, s)
+    f.add_arc(u2, 0, 0, 0.0, dst)
+
+
+def hcl(lang: Lang, unk: UnkCosts) -> Fst:
+    """One utterance: (silence | [unk])* then at most one whole phrase, then (silence | [unk])*.
+
+    Vosk's runtime grammar is a loop over phrases, so a loop over words here would let the
+    decoder end an utterance inside a second phrase ("quieter end..."); allowing one whole
+    phrase per utterance (utterances are split by endpointing) rules that out.
+    """
+    f = Fst()
+    s, t = f.add_state(), f.add_state()
+    f.start = s
+    wid = {w: i for i, w in enumerate(lang.words)}
+    for state in (s, t):
+        f.set_final(state, 0.0)
+        _phone(f, state, SIL_PHONE, state)
+        _unk(f, state, state, lang, unk, wid[UNK])
+    for phrase in lang.phrases:
+        for prons in itertools.product(*(lang.lexicon[w] for w in phrase.split())):
+            cur = s
+            for k, (w, pron) in enumerate(zip(phrase.split(), prons, strict=True)):
+                nxt = f.add_state()
+                f.add_arc(cur, 0, wid[w], 0.0, nxt)
+                if k:  # an optional short pause between the words of a phrase
+                    _phone(f, cur, SIL_PHONE, nxt, 1.0)
+                cur = nxt
+                for p in word_phones(pron):
+                    cur = _phone(f, cur, p)
+            f.add_arc(cur, 0, 0, 0.0, t)
     return f
 
 
@@ -153,8 +171,3 @@ def write_graph(graph_dir: Path, lang: Lang, unk: UnkCosts) -> None:
     (graph_dir / "words.txt").write_text(
         "".join(f"{w} {i}\n" for i, w in enumerate(lang.words)))
     lang.save(graph_dir / "lang.json")
-
-
-def pron_combos(phrase: str, lang: Lang) -> list[tuple[list[int], ...]]:
-    """Every pronunciation sequence of ``phrase`` (for tests and diagnostics)."""
-    return list(itertools.product(*(lang.lexicon[w] for w in phrase.split())))

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from skill.commands import vocabulary
+from skill.commands import all_phrases, vocabulary
 from skill.model import manifest
 from skill.model.graph import UNK, Lang, UnkCosts
 from skill.train import align, data, export, nnet
@@ -113,7 +113,8 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     net.load_state_dict(ck["net"])
     net.eval()
     dev = dev if dev is not None else data.dev_set(s.seed)
-    lang = Lang(["<eps>", UNK, *vocabulary()], lexicon(vocabulary(), phones), npdf)
+    lang = Lang(["<eps>", UNK, *vocabulary()], lexicon(vocabulary(), phones), npdf,
+                all_phrases())
     shutil.rmtree(out, ignore_errors=True)
     layers = nnet.export_layers(net, ck["mean"], ck["std"])
     export.write_model(out, lang, DIM, layers, ck["priors"], UnkCosts())

@@ -7,7 +7,18 @@ from pathlib import Path
 
 from skill.commands import vocabulary
 from skill.model.fst import Fst, read_header
-from skill.model.graph import Lang, UnkCosts, hcl, tid_forward, tid_self, write_graph
+from skill.model.graph import (
+    Lang,
+    UnkCosts,
+    hcl,
+    pdf_of,
+    positional,
+    tid_forward,
+    tid_self,
+    word_boundary,
+    word_phones,
+    write_graph,
+)
 
 
 def test_vector_fst_layout() -> None:
@@ -31,9 +42,29 @@ def test_graph_files(model_dir: Path, tmp_path: Path) -> None:
     assert set(vocabulary()) <= set(lang.words)
     write_graph(tmp_path, lang, UnkCosts())
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["Gr.fst", "HCLr.fst", "disambig_tid.int", "lang.json", "words.txt"]
+    assert names == ["Gr.fst", "HCLr.fst", "disambig_tid.int", "lang.json", "phones", "words.txt"]
     assert (tmp_path / "words.txt").read_text().splitlines()[1] == "[unk] 1"
     f = hcl(lang, UnkCosts())
     heavier = hcl(lang, UnkCosts(per_frame=2.0))
     assert f.num_states == heavier.num_states
     assert read_header((tmp_path / "HCLr.fst").read_bytes())[1] == f.num_states
+
+
+def test_word_position_phones_share_a_pdf() -> None:
+    assert [pdf_of(positional(5, p)) for p in ("begin", "end", "internal", "singleton")] == [4] * 4
+    assert pdf_of(1) == 0
+    assert word_phones([3]) == [positional(3, "singleton")]
+    assert word_phones([3, 4, 5]) == [positional(3, "begin"), positional(4, "internal"),
+                                      positional(5, "end")]
+    lines = word_boundary(3).splitlines()
+    assert lines[0] == "1 nonword" and len(lines) == 9 and lines[-1] == "9 singleton"
+
+
+def test_one_phrase_per_utterance(model_dir: Path) -> None:
+    lang = Lang.load(model_dir / "graph" / "lang.json")
+    f = hcl(lang, UnkCosts())
+    wid = {w: i for i, w in enumerate(lang.words)}
+    entries = {a.olabel for a in f.arcs[f.start] if a.olabel}
+    assert wid["next"] in entries and wid["[unk]"] in entries
+    after = {a.olabel for a in f.arcs[1] if a.olabel}  # state 1: after a phrase
+    assert after == {wid["[unk]"]}
