@@ -1,0 +1,173 @@
+"""Held-out benchmark of the command model (and the spike baseline side by side).
+
+Command accuracy per condition on the held-out voices, false accepts on >= 10 minutes of ordinary
+talk, real-time factor and peak RSS of ``transcribe``. Prints a Markdown table.
+
+usage: python bench/model_accuracy.py [--model models/coach-commands] [--baseline DIR]
+                                      [--quick] [--update-manifest]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import heldout
+
+from skill.commands import PHRASES, Command, all_phrases, parse
+from skill.model.recognizer import CommandRecognizer
+from skill.model.transcribe import stream
+from skill.train import augment as A
+from skill.train.synth import to_16k
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = Path("/work/shared/spikes/vosk-model/baseline-model/runtime-grammar")
+CONDITIONS = ("clean", "pink 10 dB", "babble 5 dB", "reverb RT60 0.5 s", "tempo 0.85",
+              "tempo 1.15", "coach -6 dB")
+COACH_LINES = ("Place both hands flat on the upper back and glide slowly down toward the waist.",
+               "Now use your thumbs in small circles along both sides of the spine.",
+               "Keep a steady rhythm and let the weight of your body do the work.")
+
+
+def talk_lines() -> list[str]:
+    lines = (ROOT / "bench" / "talk.txt").read_text().splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+def coach_speech() -> list[np.ndarray]:
+    out = []
+    for i, line in enumerate(COACH_LINES):
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(["espeak-ng", "-v", "en-us", "-w", f"{tmp}/c.wav", line], check=True)
+            out.append(to_16k(f"{tmp}/c.wav"))
+        del i
+    return out
+
+
+def tempo(x: np.ndarray, factor: float) -> np.ndarray:
+    with tempfile.TemporaryDirectory() as tmp:
+        heldout.write_wav(Path(tmp) / "x.wav", x)
+        return to_16k(f"{tmp}/x.wav", ("tempo", "-s", str(factor)))
+
+
+def condition(x: np.ndarray, cond: str, rng: np.random.Generator, babble_src: list[np.ndarray],
+              coach: list[np.ndarray]) -> np.ndarray:
+    if cond.startswith("tempo"):
+        x = tempo(x, float(cond.split()[1]))
+    y = A.pad(x, 0.6, 0.9)
+    if cond.startswith("pink"):
+        y = A.mix(y, A.pink(len(y), rng), 10)
+    elif cond.startswith("babble"):
+        y = A.mix(y, A.babble(babble_src, len(y), rng, 4), 5)
+    elif cond.startswith("reverb"):
+        y = A.reverb(y, 0.5, rng)
+    elif cond.startswith("coach"):
+        c = coach[int(rng.integers(len(coach)))]
+        y = A.mix(y, A.fit(c, len(y), int(rng.integers(len(c)))), 6)
+    y = A.mix(y, rng.normal(size=len(y)), 55)
+    return A.to_int16(y, 0.5)
+
+
+def decode(rec: CommandRecognizer, x: np.ndarray) -> list[Command]:
+    rec.reset()
+    return [d.command for d in stream(rec, x.tobytes())]
+
+
+def talk_stream(voice: str, rng: random.Random) -> np.ndarray:
+    parts = []
+    for line in talk_lines():
+        parts += [heldout.synth(voice, line).astype(np.float64),
+                  np.zeros(int(16000 * rng.uniform(0.4, 1.5)))]
+    y = np.concatenate(parts)
+    y = A.mix(y, np.random.default_rng(7).normal(size=len(y)), 55)
+    return A.to_int16(y, 0.5)
+
+
+def rtf_rss(model: Path, files: list[Path], seconds: float) -> tuple[float, float]:
+    t = time.time()
+    subprocess.run([sys.executable, "-m", "skill.model.transcribe", str(model),
+                    *map(str, files)], check=True, capture_output=True, cwd=ROOT)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return (time.time() - t) / seconds, rss
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", type=Path, default=ROOT / "models" / "coach-commands")
+    p.add_argument("--baseline", type=Path, default=BASELINE)
+    p.add_argument("--quick", action="store_true", help="one phrase per command, 2 conditions")
+    p.add_argument("--update-manifest", action="store_true")
+    a = p.parse_args()
+    rng = np.random.default_rng(2024)
+    conds = CONDITIONS[:2] if a.quick else CONDITIONS
+    phrases = [PHRASES[c][0] for c in Command] if a.quick else all_phrases()
+    talk = {v: talk_stream(v, random.Random(v)) for v in heldout.VOICES}
+    babble_src = [heldout.synth(v, ln) for v in heldout.VOICES for ln in talk_lines()[:20]]
+    coach = coach_speech()
+    clips = {(v, ph, c): condition(heldout.synth(v, ph), c, rng, babble_src, coach)
+             for v in heldout.VOICES for ph in phrases for c in conds}
+    models = {"ours": CommandRecognizer(a.model)}
+    if a.baseline.is_dir():
+        models["baseline"] = CommandRecognizer(a.baseline, verify=False)
+    rows: dict[str, dict[str, str]] = {}
+    summary: dict[str, object] = {}
+    for name, rec in models.items():
+        known = set(rec.phrases)
+        subsets = {"all phrases": phrases} if name == "ours" else {}
+        subsets["baseline's 14 phrases"] = [ph for ph in phrases if ph in set(
+            models["baseline"].phrases)] if "baseline" in models else []
+        for label, subset in subsets.items():
+            if not subset or not set(subset) <= known:
+                continue
+            rec.set_phrases(list(subset))
+            row = {}
+            for c in conds:
+                ok = [decode(rec, clips[(v, ph, c)]) == [parse(ph)]
+                      for v in heldout.VOICES for ph in subset]
+                row[c] = f"{100 * np.mean(ok):.1f}%"
+                summary[f"{name}/{label}/{c}"] = round(float(np.mean(ok)), 4)
+            fa, hours = 0, 0.0
+            for x in talk.values():
+                fa += len(decode(rec, x))
+                hours += len(x) / 16000 / 3600
+            row["false accepts / h (talk)"] = f"{fa / hours:.1f} ({fa} in {60 * hours:.1f} min)"
+            summary[f"{name}/{label}/false_accepts_per_hour"] = round(fa / hours, 2)
+            rows[f"{name} ({label}, {len(subset)})"] = row
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for i, x in enumerate(talk.values()):
+            files.append(Path(tmp) / f"talk{i}.wav")
+            heldout.write_wav(files[-1], x)
+        secs = sum(len(x) for x in talk.values()) / 16000
+        r, m = rtf_rss(a.model, files, secs)
+    print(f"\nHeld-out voices: {', '.join(heldout.VOICES)}; grammar = the phrases listed; "
+          f"{len(phrases)} phrases x {len(heldout.VOICES)} voices per condition.\n")
+    cols = [*conds, "false accepts / h (talk)"]
+    print("| model | " + " | ".join(cols) + " |")
+    print("|---" * (len(cols) + 1) + "|")
+    for k, row in rows.items():
+        print(f"| {k} | " + " | ".join(row.get(c, "") for c in cols) + " |")
+    print(f"\n`transcribe` on {secs / 60:.1f} min of talk: RTF {r:.3f}, peak RSS {m:.0f} MB\n")
+    summary.update({"rtf": round(r, 4), "peak_rss_mb": round(m, 1)})
+    if a.update_manifest:
+        mf = a.model / "manifest.json"
+        data = json.loads(mf.read_text())
+        data["heldout"] = {"voices": list(heldout.VOICES), "quick": a.quick, **summary}
+        mf.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

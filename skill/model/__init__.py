@@ -1,0 +1,1 @@
+"""Load, verify and use the command recognition model (app side: no training dependencies)."""

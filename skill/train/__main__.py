@@ -1,0 +1,46 @@
+"""Rebuild the command model from scratch: ``python -m skill.train --seed N --out models/NAME``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from skill.train.pipeline import Settings, finish, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m skill.train", description=__doc__)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--scale", type=float, default=1.0, help="data size (1.0 = full recipe)")
+    p.add_argument("--hidden", type=int, default=256)
+    p.add_argument("--epochs", type=str, default="3,3,4,10", help="epochs per alignment pass")
+    p.add_argument("--work", type=Path, default=None, help="scratch dir (default OUT.work)")
+    p.add_argument("--keep-work", action="store_true", help="keep the scratch dir")
+    p.add_argument("--export-only", action="store_true",
+                   help="skip training: export + tune from WORK/net.pt of an earlier run")
+    a = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
+                        stream=sys.stdout)
+    t0 = time.time()
+    work = a.work or a.out.with_name(a.out.name + ".work")
+    s = Settings(seed=a.seed, scale=a.scale, hidden=a.hidden,
+                 epochs=tuple(int(e) for e in a.epochs.split(",")))
+    if a.export_only:
+        finish(s, a.out, work)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        run(s, a.out, work)
+    if not a.keep_work:
+        shutil.rmtree(work, ignore_errors=True)
+    logging.info("model written to %s in %.0f s", a.out, time.time() - t0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

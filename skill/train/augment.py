@@ -1,0 +1,92 @@
+"""Length-preserving audio augmentation in numpy: level, noise, babble, speech underneath,
+reverberation and band-limited channels. Used for training data and for the benchmark conditions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SR = 16000
+
+
+def active_power(x: np.ndarray) -> float:
+    """Mean power of the louder (speech) part of ``x``."""
+    x = x.astype(np.float64)
+    a = np.abs(x)
+    loud = x[a > 0.05 * (a.max() + 1e-9)]
+    return float(np.mean(loud**2)) if loud.size else 1e-9
+
+
+def pink(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Unit-variance pink noise."""
+    spec = np.fft.rfft(rng.normal(size=n))
+    f = np.arange(len(spec), dtype=np.float64)
+    f[0] = 1.0
+    y = np.fft.irfft(spec / np.sqrt(f), n)
+    return np.asarray(y / (y.std() + 1e-9), dtype=np.float64)
+
+
+def mix(x: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
+    """``x`` plus ``noise`` scaled to ``snr_db`` below the speech power of ``x``."""
+    noise = fit(noise, len(x))
+    scale = np.sqrt(active_power(x) / (active_power(noise) * 10 ** (snr_db / 10)))
+    return np.asarray(x.astype(np.float64) + noise.astype(np.float64) * scale)
+
+
+def fit(y: np.ndarray, n: int, offset: int = 0) -> np.ndarray:
+    """``y`` looped or cut to exactly ``n`` samples, starting at ``offset``."""
+    if len(y) == 0:
+        return np.zeros(n)
+    reps = int(np.ceil((n + offset) / len(y)))
+    return np.tile(y, reps)[offset : offset + n]
+
+
+def babble(clips: list[np.ndarray], n: int, rng: np.random.Generator, talkers: int) -> np.ndarray:
+    """``talkers`` speech clips from ``clips`` summed at equal level into ``n`` samples."""
+    out = np.zeros(n)
+    for _ in range(talkers):
+        c = clips[int(rng.integers(len(clips)))].astype(np.float64)
+        c = fit(c, n, int(rng.integers(max(1, len(c)))))
+        out += c / np.sqrt(active_power(c))
+    return out
+
+
+def reverb(x: np.ndarray, rt60: float, rng: np.random.Generator, wet: float = 0.7) -> np.ndarray:
+    """Convolve with a synthetic exponentially decaying room response (same length as ``x``)."""
+    n = int(SR * min(1.2, rt60 * 1.2))
+    t = np.arange(n) / SR
+    rir = rng.normal(size=n) * np.exp(-6.9 * t / rt60)
+    rir[: int(0.003 * SR)] = 0.0
+    rir = rir / np.sqrt(np.sum(rir**2)) * wet
+    rir[0] = 1.0
+    m = len(x) + n
+    y = np.fft.irfft(np.fft.rfft(x.astype(np.float64), m) * np.fft.rfft(rir, m), m)[: len(x)]
+    return np.asarray(y * np.sqrt(active_power(x) / (active_power(y) + 1e-9)))
+
+
+def band_limit(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Keep only ``lo``..``hi`` Hz (a cheap telephone / small-speaker channel)."""
+    spec = np.fft.rfft(x.astype(np.float64))
+    f = np.fft.rfftfreq(len(x), 1 / SR)
+    spec[(f < lo) | (f > hi)] *= 0.05
+    return np.fft.irfft(spec, len(x))
+
+
+def tilt(x: np.ndarray, db_per_octave: float) -> np.ndarray:
+    """Spectral tilt around 1 kHz (microphone / room coloration)."""
+    spec = np.fft.rfft(x.astype(np.float64))
+    f = np.maximum(np.fft.rfftfreq(len(x), 1 / SR), 50.0)
+    spec *= 10 ** (db_per_octave * np.log2(f / 1000.0) / 20)
+    return np.fft.irfft(spec, len(x))
+
+
+def to_int16(x: np.ndarray, peak: float) -> np.ndarray:
+    """Scale to ``peak`` (fraction of full scale) and convert to int16."""
+    x = x / (np.abs(x).max() + 1e-9) * 32767 * peak
+    return np.clip(np.round(x), -32768, 32767).astype(np.int16)
+
+
+def pad(x: np.ndarray, before: float, after: float) -> np.ndarray:
+    """Silence of ``before``/``after`` seconds around ``x``."""
+    silence = np.zeros(int(SR * before)), np.zeros(int(SR * after))
+    return np.concatenate([silence[0], x.astype(np.float64), silence[1]])

@@ -1,0 +1,165 @@
+"""Build the synthetic training and development sets (deterministic from a seed)."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from multiprocessing import Pool
+
+import numpy as np
+
+from skill.train import augment as A
+from skill.train.lexicon import phonemize
+from skill.train.synth import DEV_VOICE, Voice, synthesize, training_voices
+from skill.train.text import command_phrases, other_words, sentences
+
+log = logging.getLogger(__name__)
+WORKERS = 2
+
+
+@dataclass(frozen=True)
+class Job:
+    """One base utterance to synthesize."""
+
+    idx: int
+    voice: Voice
+    text: str
+    kind: str  #: cmd | word | talk
+    rate: float
+    pitch: int
+    effects: tuple[str, ...]
+    copies: int  #: augmented copies to make (>= 1; copy 0 is the light one)
+
+
+@dataclass
+class Utt:
+    """One training utterance: audio, text, phones; copies of one base share ``base``."""
+
+    uid: str
+    base: int
+    kind: str
+    text: str
+    voice: str
+    audio: np.ndarray
+
+
+def _speaker_effects(rng: random.Random) -> tuple[str, ...]:
+    r = rng.random()
+    if r < 0.55:  # vocal-tract-length-like: formants and pitch move, duration restored
+        a = rng.uniform(0.82, 1.22)
+        return ("speed", f"{a:.3f}", "tempo", "-s", f"{1 / a:.3f}")
+    if r < 0.75:
+        return ("pitch", str(rng.choice([-1, 1]) * rng.randint(100, 350)))
+    return ()
+
+
+def plan(seed: int, voices: list[Voice], cmd_per_phrase_espeak: int, n_sentences: int,
+         word_voices: int, cmd_copies: int) -> list[Job]:
+    """The list of base utterances for ``voices``."""
+    rng = random.Random(seed)
+    espeak = [v for v in voices if v.engine == "espeak"]
+    others = [v for v in voices if v.engine != "espeak"]
+    jobs: list[Job] = []
+
+    def add(v: Voice, text: str, kind: str, rate: float, copies: int) -> None:
+        jobs.append(Job(len(jobs), v, text, kind, rate, rng.randint(25, 85),
+                        _speaker_effects(rng), copies))
+
+    for phrase in command_phrases():
+        for v in others:
+            for rate in (0.85, 1.0, 1.2):
+                add(v, phrase, "cmd", rate * rng.uniform(0.95, 1.05), cmd_copies)
+        for v in rng.sample(espeak, min(cmd_per_phrase_espeak, len(espeak))):
+            add(v, phrase, "cmd", rng.uniform(0.8, 1.3), cmd_copies)
+    for w in other_words():
+        for v in rng.sample(voices, min(word_voices, len(voices))):
+            add(v, w, "word", rng.uniform(0.85, 1.2), 1)
+    for s in sentences(n_sentences, rng):
+        add(rng.choice(voices), s, "talk", rng.uniform(0.85, 1.2), 1)
+    return jobs
+
+
+def _synth(job: Job) -> tuple[int, np.ndarray | None]:
+    try:
+        return job.idx, synthesize(job.voice, job.text, job.rate, job.pitch, job.effects)
+    except Exception as e:  # a voice that cannot say something is skipped, not fatal
+        log.warning("synthesis failed for %s %r: %s", job.voice.key, job.text, e)
+        return job.idx, None
+
+
+_BG: list[np.ndarray] = []
+
+
+def _augment(args: tuple[int, int, np.ndarray, int]) -> list[np.ndarray]:
+    """Copies of one base clip: copy 0 light (level, floor noise, tilt), the others heavy."""
+    seed, idx, x, copies = args
+    rng = np.random.default_rng([seed, idx])
+    base = A.pad(x, rng.uniform(0.15, 0.6), rng.uniform(0.25, 0.6))
+    out = []
+    for c in range(copies):
+        y = A.tilt(base, rng.uniform(-3, 3)) if rng.random() < 0.5 else base.copy()
+        if c > 0:
+            y = heavy(y, rng, _BG)
+        y = A.mix(y, rng.normal(size=len(y)), rng.uniform(30, 60))
+        out.append(A.to_int16(y, float(np.exp(rng.uniform(np.log(0.03), np.log(0.9))))))
+    return out
+
+
+def heavy(y: np.ndarray, rng: np.random.Generator, bg: list[np.ndarray]) -> np.ndarray:
+    """One or two strong distortions: noise, babble, speech underneath, reverb, channel."""
+    for _ in range(1 + int(rng.random() < 0.4)):
+        r = rng.random()
+        if r < 0.22:
+            n = A.pink(len(y), rng) if rng.random() < 0.6 else rng.normal(size=len(y))
+            y = A.mix(y, n, rng.uniform(0, 20))
+        elif r < 0.42 and bg:
+            y = A.mix(y, A.babble(bg, len(y), rng, int(rng.integers(3, 8))), rng.uniform(0, 15))
+        elif r < 0.62 and bg:
+            y = A.mix(y, A.babble(bg, len(y), rng, 1), rng.uniform(3, 15))
+        elif r < 0.84:
+            y = A.reverb(y, rng.uniform(0.2, 0.9), rng)
+        else:
+            y = A.band_limit(y, rng.uniform(150, 400), rng.uniform(3200, 6000))
+    return y
+
+
+def build(jobs: list[Job], seed: int, noise_only: int) -> list[Utt]:
+    """Synthesize and augment ``jobs`` (2 workers) and add ``noise_only`` background clips."""
+    global _BG
+    with Pool(WORKERS) as pool:
+        got = dict(pool.imap_unordered(_synth, jobs, chunksize=8))
+    wavs = {i: w for i, w in got.items() if w is not None}
+    ok = [j for j in jobs if j.idx in wavs]
+    log.info("synthesized %d of %d base utterances", len(ok), len(jobs))
+    _BG = [wavs[j.idx] for j in ok if j.kind == "talk"]
+    with Pool(WORKERS) as pool:
+        copies = pool.map(_augment, [(seed, j.idx, wavs[j.idx], j.copies) for j in ok], chunksize=8)
+    utts = [Utt(f"{j.kind}{j.idx:05d}c{c}", j.idx, j.kind, j.text, j.voice.key, a)
+            for j, cs in zip(ok, copies, strict=True) for c, a in enumerate(cs)]
+    rng = np.random.default_rng([seed, 999])
+    for k in range(noise_only):
+        n = int(A.SR * rng.uniform(1.0, 3.0))
+        y = heavy(np.zeros(n) + rng.normal(size=n) * 1e-3, rng, _BG)
+        utts.append(Utt(f"noise{k:04d}", -1 - k, "noise", "", "noise",
+                        A.to_int16(y, float(rng.uniform(0.01, 0.3)))))
+    return utts
+
+
+def transcript(text: str) -> tuple[tuple[str, ...], ...]:
+    """Phones per word used to align ``text`` (espeak en-us)."""
+    return phonemize(text, "en-us") if text else ()
+
+
+def training_set(seed: int, scale: float = 1.0) -> list[Utt]:
+    """The training set: every training voice; ``scale`` < 1 makes a smaller, faster one."""
+    voices = training_voices()
+    jobs = plan(seed, voices, max(1, int(12 * scale)), int(360 * scale), max(1, int(3 * scale)),
+                2)
+    return build(jobs, seed, int(200 * scale))
+
+
+def dev_set(seed: int) -> list[Utt]:
+    """The development set (held-out TRAINING engine ``flite rms``) for tuning rejection."""
+    jobs = plan(seed + 7777, [DEV_VOICE], 0, 80, 1, 2)
+    return build(jobs, seed + 7777, 20)

@@ -1,0 +1,134 @@
+"""The training recipe: synthesize, features, flat start, (train, realign) x N, export, tune."""
+
+from __future__ import annotations
+
+import logging
+import platform
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from skill.commands import all_phrases, vocabulary
+from skill.model import manifest
+from skill.model.graph import UNK, Lang, UnkCosts
+from skill.train import align, data, export, nnet
+from skill.train.features import DIM, mfcc_all
+from skill.train.lexicon import lexicon, phone_set
+from skill.train.specaug import LogMelAugment
+from skill.train.synth import DEV_VOICE, training_voices
+from skill.train.tune import tune
+
+log = logging.getLogger(__name__)
+VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that determines the model (recorded in the manifest)."""
+
+    seed: int = 1  #: seeds data synthesis, augmentation, dither and training
+    scale: float = 1.0  #: size of the synthetic data set
+    hidden: int = 256  #: TDNN width
+    epochs: tuple[int, ...] = (3, 3, 4, 10)  #: epochs per alignment pass (realign between)
+    lr: float = 2e-3  #: peak learning rate (one-cycle)
+    specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
+    frame_costs: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 3.0)  #: [unk] per-frame costs tried
+
+
+def _labels(utts: list[data.Utt], words: list[list[list[int]]], feats: list[np.ndarray],
+            per_base: dict[int, np.ndarray]) -> list[np.ndarray]:
+    return [align.full_rate(per_base[u.base], len(f)) if u.base in per_base else
+            np.zeros(len(f), dtype=np.int64) for u, f in zip(utts, feats, strict=True)]
+
+
+def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
+    t0 = time.time()
+    random.seed(s.seed)
+    np.random.seed(s.seed)
+    torch.manual_seed(s.seed)
+    torch.set_num_threads(2)
+    train = data.training_set(s.seed, s.scale)
+    dev = data.dev_set(s.seed)
+    log.info("data: %d train, %d dev utterances (%.0f s)", len(train), len(dev), time.time() - t0)
+    trans = [data.transcript(u.text) for u in train]
+    phones = phone_set(list(trans))
+    pid = {p: i for i, p in enumerate(phones)}
+    words = [[[pid[p] for p in w] for w in t] for t in trans]
+    feats = mfcc_all([u.audio for u in train], s.seed)
+    allf = np.concatenate(feats)
+    mean, std = allf.mean(0), allf.std(0) + 1e-5
+    normed = [((f - mean) / std).astype(np.float16) for f in feats]
+    log.info("features: %d frames, %d phones (%.0f s)", len(allf), len(phones) - 1,
+             time.time() - t0)
+    reps = {u.base: i for i, u in enumerate(train) if u.uid.endswith("c0")}
+    per_base = {b: align.flat(words[i], train[i].audio, len(feats[i])) for b, i in reps.items()}
+    npdf = len(phones) - 1
+    net = nnet.Tdnn(DIM, s.hidden, npdf)
+    gen = torch.Generator().manual_seed(s.seed)
+    priors = np.ones(npdf) / npdf
+    acc = 0.0
+    for it, epochs in enumerate(s.epochs):
+        labels = _labels(train, words, feats, per_base)
+        counts = np.bincount(np.concatenate(labels), minlength=npdf) + 1.0
+        priors = counts / counts.sum()
+        x, y = nnet.chunks(normed, labels, np.random.default_rng([s.seed, it]).permutation(
+            len(normed)))
+        log.info("pass %d: %d chunks (%.0f s)", it, len(x), time.time() - t0)
+        aug = LogMelAugment(mean, std, gen) if s.specaug and it > 0 else None
+        acc = nnet.train(net, x, y, epochs, s.lr if it == 0 else s.lr / 2, gen, augment=aug)
+        if it == len(s.epochs) - 1:
+            break
+        changed = total = 0
+        for b, i in reps.items():
+            new = align.viterbi(nnet.log_posteriors(net, (feats[i] - mean) / std), words[i],
+                                priors)
+            if new is not None:
+                changed += int((new != per_base[b]).sum())
+                total += len(new)
+                per_base[b] = new
+        log.info("realigned: %.3f of frames changed (%.0f s)", changed / max(1, total),
+                 time.time() - t0)
+    stats = {"utterances": len(train), "hours": round(
+        sum(len(u.audio) for u in train) / 16000 / 3600, 2), "final_frame_accuracy": round(acc, 3),
+        "training_seconds": round(time.time() - t0)}
+    torch.save({"net": net.state_dict(), "mean": mean, "std": std, "priors": priors,
+                "phones": phones, "stats": stats}, work / "net.pt")
+    return finish(s, out, work, dev)
+
+
+def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
+           ) -> dict[str, Any]:
+    """Export ``work/net.pt`` to ``out``, tune rejection on the dev set, write the manifest."""
+    t0 = time.time()
+    ck = torch.load(work / "net.pt", weights_only=False)
+    phones: list[str] = ck["phones"]
+    npdf = len(phones) - 1
+    net = nnet.Tdnn(DIM, s.hidden, npdf)
+    net.load_state_dict(ck["net"])
+    net.eval()
+    dev = dev if dev is not None else data.dev_set(s.seed)
+    lang = Lang(["<eps>", UNK, *vocabulary()], lexicon(vocabulary(), phones), npdf,
+                all_phrases())
+    shutil.rmtree(out, ignore_errors=True)
+    layers = nnet.export_layers(net, ck["mean"], ck["std"])
+    export.write_model(out, lang, DIM, layers, ck["priors"], UnkCosts())
+    best = tune(out, lang, dev, list(s.frame_costs))
+    log.info("tuned on dev (%s): %s (%.0f s)", DEV_VOICE.key, best, time.time() - t0)
+    info = {
+        "name": out.name, "version": VERSION, "format": "vosk (kaldi nnet3 text, runtime grammar)",
+        "rebuild": f"python -m skill.train --seed {s.seed} --out models/{out.name}",
+        "training": {**asdict(s), **ck.get("stats", {}), "torch": torch.__version__,
+                     "python": platform.python_version(), "phones": phones[1:]},
+        "voices": sorted({v.key for v in training_voices()}),
+        "dev": {"voice": DEV_VOICE.key, "command_accuracy": round(best.accuracy, 3),
+                "false_accepts_per_utterance": round(best.false_accepts, 3)},
+        "unk": asdict(best.unk),
+        "decision": asdict(best.decision),
+    }
+    return manifest.write(out, info)

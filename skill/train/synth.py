@@ -1,0 +1,91 @@
+"""Text to 16 kHz int16 speech with the TRAINING voices: espeak-ng, MBROLA, flite, festival.
+
+The held-out test voices (piper joe, flite slt, festival cmu_us_slt_arctic_hts) are refused here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+
+SR = 16000
+HELD_OUT = frozenset({"piper:en_US-joe-medium", "flite:slt", "festival:cmu_us_slt_arctic_hts"})
+
+_ESPEAK_BASES = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-gb-x-gbclan")
+_ESPEAK_VARIANTS = (
+    "", "m1", "m2", "m3", "m4", "m5", "m6", "m8", "f1", "f2", "f3", "f4", "klatt", "klatt2",
+    "klatt4", "Alex", "Annie", "Michael", "linda", "steph", "max", "grandma", "edward", "iven",
+)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One training voice."""
+
+    engine: str  #: espeak | mbrola | flite | festival
+    name: str  #: engine-specific voice name
+
+    @property
+    def key(self) -> str:
+        return f"{self.engine}:{self.name}"
+
+
+def training_voices() -> list[Voice]:
+    """Every training voice (held-out voices excluded by construction)."""
+    voices = [Voice("mbrola", v) for v in ("mb-us1", "mb-us2", "mb-us3", "mb-en1")]
+    voices += [Voice("flite", v) for v in ("kal", "kal16", "awb")]
+    voices += [Voice("festival", v) for v in ("kal_diphone", "ked_diphone", "rab_diphone",
+                                               "us1_mbrola", "us2_mbrola", "us3_mbrola")]
+    voices += [
+        Voice("espeak", b + (f"+{v}" if v else "")) for b in _ESPEAK_BASES for v in _ESPEAK_VARIANTS
+    ]
+    assert not {v.key for v in voices} & HELD_OUT
+    return voices
+
+
+#: A training engine kept out of training and used only as the development set ([unk] tuning).
+DEV_VOICE = Voice("flite", "rms")
+
+
+def _native(voice: Voice, text: str, rate: float, pitch: int, path: str) -> list[str]:
+    if voice.engine in ("espeak", "mbrola"):
+        cmd = ["espeak-ng", "-v", voice.name, "-s", str(int(165 * rate)), "-w", path]
+        if voice.engine == "espeak":
+            cmd += ["-p", str(pitch)]
+        return [*cmd, text]
+    if voice.engine == "flite":
+        return ["flite", "-voice", voice.name, "--setf", f"duration_stretch={1 / rate:.3f}",
+                "-t", text, "-o", path]
+    if voice.engine == "festival":
+        scm = (f"(voice_{voice.name})(Parameter.set 'Duration_Stretch {1 / rate:.3f})"
+               f'(utt.save.wave (utt.synth (Utterance Text "{text}")) "{path}")')
+        return ["festival", "--pipe", scm]
+    raise ValueError(f"unknown engine {voice.engine}")
+
+
+def synthesize(voice: Voice, text: str, rate: float = 1.0, pitch: int = 50,
+               effects: tuple[str, ...] = ()) -> np.ndarray:
+    """``text`` by ``voice`` at ``rate`` (1.0 = normal), through sox ``effects``, as int16."""
+    if voice.key in HELD_OUT:
+        raise ValueError(f"{voice.key} is a held-out test voice")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "x.wav")
+        cmd = _native(voice, text, rate, pitch, path)
+        stdin = cmd.pop() if voice.engine == "festival" else None
+        subprocess.run(cmd, input=stdin, capture_output=True, check=True, timeout=60,
+                       text=True)
+        return to_16k(path, effects)
+
+
+def to_16k(path: str, effects: tuple[str, ...] = ()) -> np.ndarray:
+    """Read any wav through sox as 16 kHz mono int16, applying sox ``effects``."""
+    out = subprocess.run(
+        ["sox", path, "-t", "raw", "-r", str(SR), "-c", "1", "-b", "16", "-e", "signed-integer",
+         "-", *effects, "rate", str(SR)],
+        capture_output=True, check=True, timeout=60,
+    ).stdout
+    return np.frombuffer(out, dtype=np.int16).copy()

@@ -1,0 +1,91 @@
+"""Training text: the command phrases and non-command words and sentences (negative data).
+
+The held-out talk used by the benchmark lives in ``bench/talk.txt`` and is never used here.
+"""
+
+from __future__ import annotations
+
+import random
+
+from skill.commands import all_phrases, vocabulary
+
+#: Single non-command words: teach the ``[unk]`` garbage model what "other speech" sounds like.
+OTHER_WORDS: tuple[str, ...] = tuple(
+    """hello massage shoulder water okay music minute left right neck arm leg relax breathe
+    good morning yes no maybe coffee table light warm cold oil towel circle press start
+    again later today tomorrow phone door one two three four five six seven eight nine ten
+    muscle tension spine hand foot knee hip head great nice hurt feel better banana window
+    purple computer garden listen station river pencil weather kitchen blanket pillow
+    lotion thumb palm finger elbow wrist ankle calf thigh lower upper side front breath
+    slowly deep really lovely perfect tired sleepy sore tight loose comfortable cushion
+    candle quiet noise dinner lunch weekend holiday work office car train bus doctor
+    sister brother mother father friend child dog cat tea juice honey lemon salt bread
+    cheese apple orange garden summer winter spring autumn yesterday evening night sunday
+    monday friday birthday question answer number letter paper story movie picture colour
+    yellow green blue red silver golden little big small tall short heavy easy simple
+    honest funny happy sorry""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+_SUBJECTS = (
+    "i", "you", "we", "my back", "your hands", "the oil", "this room", "the music", "my sister",
+    "the towel", "her shoulder", "his neck", "the blanket", "our dog", "the doctor", "that song",
+)
+_VERBS = (
+    "feels", "looks", "seems", "sounds", "was", "is", "will be", "used to be", "might be", "got",
+)
+_COMPLEMENTS = (
+    "really nice", "a bit cold", "much warmer today", "lovely", "tired after work", "fine thanks",
+    "so relaxing", "quite tense", "better than yesterday", "a little sore", "nice and warm",
+    "perfect for this", "very calm", "all right i think", "from the kitchen", "in the car",
+)
+_SENTENCES = (
+    "that feels really good thank you",
+    "could you put some more oil on your hands",
+    "i had such a long day at the office",
+    "the music is lovely what is it called",
+    "my shoulders have been tense all week",
+    "do you want the blanket over your legs",
+    "i think the dog wants to come in",
+    "let me know if anything is uncomfortable",
+    "we should do this every sunday evening",
+    "i can feel a knot right there",
+    "did you remember to buy bread today",
+    "the room is warm enough for me",
+    "breathe in slowly and let it out",
+    "your hands are a little cold",
+    "i almost fell asleep just now",
+    "my sister called me this morning",
+    "are you comfortable lying like this",
+    "the candle smells like lemon and honey",
+    "i think i pulled a muscle at the gym",
+    "tell me about your weekend",
+    "it was raining all the way home",
+    "we need to book the holiday soon",
+    "shall i turn the light down a bit",
+    "the towel is folded under your head",
+    "remember the meeting on monday",
+    "this is exactly what i needed",
+    "she said the train was late again",
+    "my neck always hurts after driving",
+    "i love the smell of this lotion",
+    "we could watch a movie afterwards",
+)
+
+
+def command_phrases() -> list[str]:
+    """Every command phrase of the vocabulary (from :mod:`skill.commands`)."""
+    return all_phrases()
+
+
+def other_words() -> list[str]:
+    """Single words that are not command words."""
+    cmd = set(vocabulary())
+    return sorted({w for w in OTHER_WORDS if w not in cmd})
+
+
+def sentences(n: int, rng: random.Random) -> list[str]:
+    """``n`` ordinary sentences: the hand-written ones, then random template sentences."""
+    out = list(_SENTENCES)
+    while len(out) < n:
+        out.append(" ".join((rng.choice(_SUBJECTS), rng.choice(_VERBS), rng.choice(_COMPLEMENTS))))
+    return out[:n]

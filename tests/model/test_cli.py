@@ -1,0 +1,50 @@
+"""``massage-coach transcribe --json`` and ``models list`` through typer (register(app))."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from skill.model.cli import register
+
+from .conftest import DATA
+
+
+def app() -> typer.Typer:
+    a = typer.Typer()
+    register(a)
+    return a
+
+
+def test_transcribe_json(model_dir: Path, tmp_path: Path) -> None:
+    clip = DATA / "pause__pause__1.wav"
+    silent = tmp_path / "silence.wav"
+    shutil.copy(DATA / "pause__pause__1.wav", silent)
+    with silent.open("r+b") as f:  # keep the header, zero the samples
+        f.seek(44)
+        f.write(bytes(silent.stat().st_size - 44))
+    r = CliRunner().invoke(app(), ["transcribe", str(clip), str(silent), "--json",
+                                   "--model", str(model_dir)])
+    assert r.exit_code == 0, r.output
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["command"] for x in lines] == ["pause"]
+    assert lines[0]["file"] == str(clip) and lines[0]["text"] == "pause"
+    assert 0.2 < lines[0]["start"] < lines[0]["end"] < 2.0
+
+
+def test_transcribe_reports_a_corrupt_model(model_copy: Path) -> None:
+    (model_copy / "conf" / "model.conf").write_text("--beam=1\n")
+    r = CliRunner().invoke(app(), ["transcribe", str(DATA / "pause__pause__1.wav"), "--json",
+                                   "--model", str(model_copy)])
+    assert r.exit_code == 2
+    assert "model.conf" in r.output and "sha256" in r.output
+
+
+def test_models_list() -> None:
+    r = CliRunner().invoke(app(), ["models", "list"])
+    assert r.exit_code == 0
+    assert "vosk-model-small-en-us-0.15" in r.output

@@ -1,0 +1,65 @@
+"""Real Vosk on real audio: held-out voices (piper joe, flite slt) the model never heard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skill.commands import Command, Mode, grammar
+from skill.model.recognizer import CommandRecognizer, Detection
+from skill.model.transcribe import stream
+
+from .conftest import DATA, command_clips, pcm
+
+#: Floor for the quick held-out sample (34 clips, clean). The full benchmark is bench/.
+FLOOR = 0.80
+
+
+@pytest.fixture(scope="module")
+def rec(model_dir: Path) -> CommandRecognizer:
+    return CommandRecognizer(model_dir)
+
+
+def run(rec: CommandRecognizer, path: Path) -> list[Detection]:
+    rec.reset()
+    return list(stream(rec, pcm(path)))
+
+
+def test_heldout_accuracy_floor(rec: CommandRecognizer) -> None:
+    rec.set_phrases([*grammar(Mode.STROKING), "resume", "continue", "carry on"])
+    clips = command_clips()
+    assert len(clips) == 2 * len(Command)
+    wrong = []
+    for p in clips:
+        got = [d.command.value for d in run(rec, p)]
+        if got != [p.name.split("__")[0]]:
+            wrong.append((p.name, got))
+    accuracy = 1 - len(wrong) / len(clips)
+    assert accuracy >= FLOOR, f"held-out accuracy {accuracy:.2f} < {FLOOR}: {wrong}"
+
+
+def test_word_times_are_inside_the_clip(rec: CommandRecognizer) -> None:
+    rec.set_phrases(grammar(Mode.STROKING))
+    for p in command_clips()[:6]:
+        seconds = len(pcm(p)) / 32000
+        for d in run(rec, p):
+            # every clip has 0.5 s of silence before the phrase and 0.8 s after it
+            assert 0.2 <= d.start < d.end <= seconds - 0.4, (p.name, d)
+            assert 0.0 <= d.confidence <= 1.0
+
+
+def test_grammar_restricts_commands(rec: CommandRecognizer) -> None:
+    rec.set_phrases(grammar(Mode.CONFIRMING_END))
+    got = [d.command for d in run(rec, DATA / "next__next__0.wav")]
+    assert Command.NEXT not in got
+    rec.set_phrases(["next"])
+    assert [d.command for d in run(rec, DATA / "next__next__0.wav")] == [Command.NEXT]
+
+
+def test_silence_and_talk_give_no_commands(rec: CommandRecognizer) -> None:
+    rec.set_phrases(grammar(Mode.STROKING))
+    rec.reset()
+    assert list(stream(rec, bytes(16000 * 2 * 3))) == []
+    talk = run(rec, DATA / "talk__joe.wav")
+    assert len(talk) <= 1, talk
