@@ -44,13 +44,29 @@ def synth(voice: str, text: str, rate: float = 1.0) -> np.ndarray:
         if engine == "piper":
             _piper_wav(text, path, 1.0 / rate)
         elif engine == "flite":
-            subprocess.run(["flite", "-voice", name, "--setf", f"duration_stretch={1 / rate}",
-                            "-t", text, "-o", path], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    "flite",
+                    "-voice",
+                    name,
+                    "--setf",
+                    f"duration_stretch={1 / rate}",
+                    "-t",
+                    text,
+                    "-o",
+                    path,
+                ],
+                check=True,
+                capture_output=True,
+            )
         else:
-            scm = (f"(voice_{name})(Parameter.set 'Duration_Stretch {1 / rate})"
-                   f'(utt.save.wave (utt.synth (Utterance Text "{text}")) "{path}")')
-            subprocess.run(["festival", "--pipe"], input=scm, text=True, check=True,
-                           capture_output=True)
+            scm = (
+                f"(voice_{name})(Parameter.set 'Duration_Stretch {1 / rate})"
+                f'(utt.save.wave (utt.synth (Utterance Text "{text}")) "{path}")'
+            )
+            subprocess.run(
+                ["festival", "--pipe"], input=scm, text=True, check=True, capture_output=True
+            )
         x = to_16k(path)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(cached, x)

@@ -31,14 +31,16 @@ def main() -> int:
             y = A.mix(y, rng.normal(size=len(y)), 50)
             name = f"{c.value}__{phrase.replace(' ', '_').replace(chr(39), '')}__{j}.wav"
             heldout.write_wav(out / name, A.to_int16(y, 0.5))
-    talk = [ln for ln in (Path(__file__).parent / "talk.txt").read_text().splitlines()
-            if ln and not ln.startswith("#")]
+    talk = [
+        ln
+        for ln in (Path(__file__).parent / "talk.txt").read_text().splitlines()
+        if ln and not ln.startswith("#")
+    ]
     parts = []
     for line in talk[::8]:
         parts += [heldout.synth(heldout.VOICES[0], line).astype(np.float64), np.zeros(8000)]
     y = np.concatenate(parts)
-    heldout.write_wav(out / "talk__joe.wav", A.to_int16(A.mix(y, rng.normal(size=len(y)), 50),
-                                                         0.5))
+    heldout.write_wav(out / "talk__joe.wav", A.to_int16(A.mix(y, rng.normal(size=len(y)), 50), 0.5))
     return 0
 
 

@@ -34,11 +34,20 @@ from skill.train.synth import to_16k
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = Path("/work/shared/spikes/vosk-model/baseline-model/runtime-grammar")
-CONDITIONS = ("clean", "pink 10 dB", "babble 5 dB", "reverb RT60 0.5 s", "tempo 0.85",
-              "tempo 1.15", "coach -6 dB")
-COACH_LINES = ("Place both hands flat on the upper back and glide slowly down toward the waist.",
-               "Now use your thumbs in small circles along both sides of the spine.",
-               "Keep a steady rhythm and let the weight of your body do the work.")
+CONDITIONS = (
+    "clean",
+    "pink 10 dB",
+    "babble 5 dB",
+    "reverb RT60 0.5 s",
+    "tempo 0.85",
+    "tempo 1.15",
+    "coach -6 dB",
+)
+COACH_LINES = (
+    "Place both hands flat on the upper back and glide slowly down toward the waist.",
+    "Now use your thumbs in small circles along both sides of the spine.",
+    "Keep a steady rhythm and let the weight of your body do the work.",
+)
 
 
 def talk_lines() -> list[str]:
@@ -62,8 +71,13 @@ def tempo(x: np.ndarray, factor: float) -> np.ndarray:
         return to_16k(f"{tmp}/x.wav", ("tempo", "-s", str(factor)))
 
 
-def condition(x: np.ndarray, cond: str, rng: np.random.Generator, babble_src: list[np.ndarray],
-              coach: list[np.ndarray]) -> np.ndarray:
+def condition(
+    x: np.ndarray,
+    cond: str,
+    rng: np.random.Generator,
+    babble_src: list[np.ndarray],
+    coach: list[np.ndarray],
+) -> np.ndarray:
     if cond.startswith("tempo"):
         x = tempo(x, float(cond.split()[1]))
     y = A.pad(x, 0.6, 0.9)
@@ -88,8 +102,10 @@ def decode(rec: CommandRecognizer, x: np.ndarray) -> list[Command]:
 def talk_stream(voice: str, rng: random.Random) -> np.ndarray:
     parts = []
     for line in talk_lines():
-        parts += [heldout.synth(voice, line).astype(np.float64),
-                  np.zeros(int(16000 * rng.uniform(0.4, 1.5)))]
+        parts += [
+            heldout.synth(voice, line).astype(np.float64),
+            np.zeros(int(16000 * rng.uniform(0.4, 1.5))),
+        ]
     y = np.concatenate(parts)
     y = A.mix(y, np.random.default_rng(7).normal(size=len(y)), 55)
     return A.to_int16(y, 0.5)
@@ -97,8 +113,12 @@ def talk_stream(voice: str, rng: random.Random) -> np.ndarray:
 
 def rtf_rss(model: Path, files: list[Path], seconds: float) -> tuple[float, float]:
     t = time.time()
-    subprocess.run([sys.executable, "-m", "skill.model.transcribe", str(model),
-                    *map(str, files)], check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "skill.model.transcribe", str(model), *map(str, files)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return (time.time() - t) / seconds, rss
 
@@ -116,8 +136,12 @@ def main() -> int:
     talk = {v: talk_stream(v, random.Random(v)) for v in heldout.VOICES}
     babble_src = [heldout.synth(v, ln) for v in heldout.VOICES for ln in talk_lines()[:20]]
     coach = coach_speech()
-    clips = {(v, ph, c): condition(heldout.synth(v, ph), c, rng, babble_src, coach)
-             for v in heldout.VOICES for ph in phrases for c in conds}
+    clips = {
+        (v, ph, c): condition(heldout.synth(v, ph), c, rng, babble_src, coach)
+        for v in heldout.VOICES
+        for ph in phrases
+        for c in conds
+    }
     models = {"ours": CommandRecognizer(a.model)}
     if a.baseline.is_dir():
         models["baseline"] = CommandRecognizer(a.baseline, verify=False)
@@ -126,16 +150,22 @@ def main() -> int:
     for name, rec in models.items():
         known = set(rec.phrases)
         subsets = {"all phrases": phrases} if name == "ours" else {}
-        subsets["baseline's 14 phrases"] = [ph for ph in phrases if ph in set(
-            models["baseline"].phrases)] if "baseline" in models else []
+        subsets["baseline's 14 phrases"] = (
+            [ph for ph in phrases if ph in set(models["baseline"].phrases)]
+            if "baseline" in models
+            else []
+        )
         for label, subset in subsets.items():
             if not subset or not set(subset) <= known:
                 continue
             rec.set_phrases(list(subset))
             row = {}
             for c in conds:
-                ok = [decode(rec, clips[(v, ph, c)]) == [parse(ph)]
-                      for v in heldout.VOICES for ph in subset]
+                ok = [
+                    decode(rec, clips[(v, ph, c)]) == [parse(ph)]
+                    for v in heldout.VOICES
+                    for ph in subset
+                ]
                 row[c] = f"{100 * np.mean(ok):.1f}%"
                 summary[f"{name}/{label}/{c}"] = round(float(np.mean(ok)), 4)
             fa, hours = 0, 0.0
@@ -152,8 +182,10 @@ def main() -> int:
             heldout.write_wav(files[-1], x)
         secs = sum(len(x) for x in talk.values()) / 16000
         r, m = rtf_rss(a.model, files, secs)
-    print(f"\nHeld-out voices: {', '.join(heldout.VOICES)}; grammar = the phrases listed; "
-          f"{len(phrases)} phrases x {len(heldout.VOICES)} voices per condition.\n")
+    print(
+        f"\nHeld-out voices: {', '.join(heldout.VOICES)}; grammar = the phrases listed; "
+        f"{len(phrases)} phrases x {len(heldout.VOICES)} voices per condition.\n"
+    )
     cols = [*conds, "false accepts / h (talk)"]
     print("| model | " + " | ".join(cols) + " |")
     print("|---" * (len(cols) + 1) + "|")

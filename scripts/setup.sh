@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up: Debian packages (as root), a virtual environment in .venv, the package.
-# Usage: scripts/setup.sh [EXTRA]   (EXTRA: test, for the test tools)
+# Usage: scripts/setup.sh [EXTRAS]   (EXTRAS: e.g. test,train: test tools, training pipeline)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extra=${1:-}
@@ -26,7 +26,7 @@ if ((${#missing[@]})); then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=.venv/.installed${extra:+-$extra}
+stamp=.venv/.installed${extra:+-${extra//,/-}}
 if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
   echo "setup: installing Python packages into .venv" >&2
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null

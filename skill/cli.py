@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +16,14 @@ from rich.table import Table
 from skill import persist
 from skill.commands import PHRASES, Command, parse
 from skill.errors import CoachError
-from skill.listen.aec import Reference
+from skill.listen.aec import Reference, WebRtcEcho
+from skill.listen.hearing import Hangover, Hearing, Listening
 from skill.listen.listener import Listener
+from skill.listen.mic import Microphone
 from skill.loading import load_routine, routine_files, schema
+from skill.model.cli import register as register_model
+from skill.model.cli import resolve_model
+from skill.model.recognizer import CommandRecognizer
 from skill.routine import Routine
 from skill.runner import EventLog, Runner
 from skill.simulate import simulate as run_simulation
@@ -115,6 +121,9 @@ def run(
     speaker: Annotated[
         str | None, typer.Option("--speaker", help="Output device (see devices).")
     ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Speech model dir or installed name.")
+    ] = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
     volume: VolumeOpt = None,
@@ -134,7 +143,7 @@ def run(
         config, voice=voice, rate=rate, volume=volume, cue_style=cue_style
     )
     spoken = None if silent else _open_voice(settings, loaded, reference, speaker)
-    listener = None if text else _start_listening(runner, spoken, reference, mic)
+    listener = None if text else _start_listening(runner, spoken, reference, mic, model)
     view = TextView(runner, console, level=listener.level if listener else None)
     runner.add_sink(view)
     if spoken is not None:
@@ -170,11 +179,32 @@ def _open_voice(
 
 
 def _start_listening(
-    runner: Runner, spoken: Voice | None, reference: Reference, device: str | None
+    runner: Runner,
+    spoken: Voice | None,
+    reference: Reference,
+    device: str | None,
+    model: str | None,
 ) -> Listener | None:
     """Hands-free control, or None (said on the screen) when it cannot listen here."""
-    err.print("[yellow]Voice control is not built yet: type the commands.[/]")
-    return None
+    try:
+        recognizer = CommandRecognizer(resolve_model(model))
+        mic = Microphone(device)
+        mic.open()
+    except CoachError as exc:
+        err.print(f"[yellow]Voice control is off ({exc}). Type the commands instead.[/]")
+        return None
+    hangover = Hangover()
+
+    def context() -> Listening:
+        talking = spoken is not None and spoken.speaker.speaking
+        saying = spoken.speaker.now_saying if spoken is not None else ""
+        return Listening(runner.session.mode, hangover(talking, time.monotonic()), saying)
+
+    echo = WebRtcEcho(reference) if spoken is not None else None
+    hearing = Hearing(recognizer, context, echo, recognizer.listening_settings())
+    listener = Listener(mic, hearing, runner.inbox.put)
+    listener.start()
+    return listener
 
 
 @app.command()
@@ -236,6 +266,7 @@ def parse_script(args: list[str]) -> list[tuple[float, Command]]:
 
 
 register_speech(app)
+register_model(app)
 
 
 def main() -> None:

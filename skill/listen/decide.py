@@ -32,6 +32,19 @@ class Hypothesis:
     text: str
     final: bool
     confidence: float = 1.0
+    start: float = 0.0  #: of the first word, seconds from the start of the stream
+    end: float = 0.0  #: of the last word
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A command heard in the audio stream."""
+
+    command: Command  #: what was asked
+    text: str  #: the words recognized
+    start: float  #: seconds from the start of the stream
+    end: float  #: seconds from the start of the stream
+    confidence: float  #: lowest word confidence of the phrase (0..1)
 
 
 @dataclass(frozen=True)

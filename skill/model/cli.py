@@ -18,7 +18,7 @@ from skill.model.transcribe import DEFAULT_MODEL, transcribe
 models_app = typer.Typer(help="Install and list speech models.", no_args_is_help=True)
 
 
-def _resolve(model: str | None) -> Path:
+def resolve_model(model: str | None) -> Path:
     """A model path, or the name of an installed model, or the shipped default."""
     if model is None:
         return DEFAULT_MODEL
@@ -28,19 +28,21 @@ def _resolve(model: str | None) -> Path:
     q = installer.models_dir() / model
     if q.is_dir():
         return q
-    raise ModelError(f"no model {model!r}: not a directory and not installed "
-                     f"(see `massage-coach models list`)")
+    raise ModelError(
+        f"no model {model!r}: not a directory and not installed (see `massage-coach models list`)"
+    )
 
 
 def transcribe_cmd(
     files: Annotated[list[Path], typer.Argument(help="16 kHz mono 16-bit WAV files")],
     json_out: Annotated[bool, typer.Option("--json", help="one JSON line per command")] = False,
-    model: Annotated[str | None, typer.Option("--model", help="model dir or installed name")]
-    = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="model dir or installed name")
+    ] = None,
 ) -> None:
     """Find the spoken commands in WAV files, streamed like the live microphone."""
     try:
-        for fd in transcribe(files, _resolve(model)):
+        for fd in transcribe(files, resolve_model(model)):
             if json_out:
                 typer.echo(json.dumps(fd.as_json()))
             else:

@@ -67,12 +67,17 @@ class Fst:
             b = s.encode()
             return struct.pack("<i", len(b)) + b
 
-        out = [struct.pack("<i", _MAGIC), string("vector"), string("standard"),
-               struct.pack("<iiQqqq", 2, 0, _PROPS, self.start, self.num_states, self.num_arcs)]
+        out = [
+            struct.pack("<i", _MAGIC),
+            string("vector"),
+            string("standard"),
+            struct.pack("<iiQqqq", 2, 0, _PROPS, self.start, self.num_states, self.num_arcs),
+        ]
         for final, arcs in zip(self.finals, self.arcs, strict=True):
             out.append(struct.pack("<fq", final, len(arcs)))
-            out.extend(struct.pack("<iifi", a.ilabel, a.olabel, a.weight, a.nextstate)
-                       for a in arcs)
+            out.extend(
+                struct.pack("<iifi", a.ilabel, a.olabel, a.weight, a.nextstate) for a in arcs
+            )
         return b"".join(out)
 
     def write(self, path: Path) -> None:

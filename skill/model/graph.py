@@ -77,8 +77,16 @@ class Lang:
         return Lang(d["words"], d["lexicon"], int(d["num_phones"]), d["phrases"])
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps({"words": self.words, "lexicon": self.lexicon,
-                                    "num_phones": self.num_phones, "phrases": self.phrases}))
+        path.write_text(
+            json.dumps(
+                {
+                    "words": self.words,
+                    "lexicon": self.lexicon,
+                    "num_phones": self.num_phones,
+                    "phrases": self.phrases,
+                }
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -90,8 +98,9 @@ class UnkCosts:
     per_frame: float = 0.5  #: per (subsampled) frame inside [unk]
 
 
-def _phone(f: Fst, src: int, phone: int, dst: int | None = None, cost: float = 0.0,
-           frame_cost: float = 0.0) -> int:
+def _phone(
+    f: Fst, src: int, phone: int, dst: int | None = None, cost: float = 0.0, frame_cost: float = 0.0
+) -> int:
     """One phone from ``src`` (to ``dst`` or a new state), in Kaldi's "reordered" layout: the
     forward transition first, then the self-loop (what Vosk's lattice word alignment expects)."""
     m = f.add_state()
@@ -168,6 +177,5 @@ def write_graph(graph_dir: Path, lang: Lang, unk: UnkCosts) -> None:
     (graph_dir / "disambig_tid.int").write_text("")
     (graph_dir / "phones").mkdir(exist_ok=True)
     (graph_dir / "phones" / "word_boundary.int").write_text(word_boundary(lang.num_phones))
-    (graph_dir / "words.txt").write_text(
-        "".join(f"{w} {i}\n" for i, w in enumerate(lang.words)))
+    (graph_dir / "words.txt").write_text("".join(f"{w} {i}\n" for i, w in enumerate(lang.words)))
     lang.save(graph_dir / "lang.json")

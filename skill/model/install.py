@@ -37,13 +37,22 @@ class Official:
         return f"{base}/{self.name}.zip"
 
 
-CATALOG: dict[str, Official] = {m.name: m for m in (
-    Official("vosk-model-small-en-us-0.15", 40,
-             "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"),
-    Official("vosk-model-en-us-0.22", 1800,
-             "d410847b53faf1850f2bb99fb7a08adcb49dd236dcba66615397fe57a3cf68f5"),
-    Official("vosk-model-en-us-0.22-lgraph", 128, None),
-)}
+CATALOG: dict[str, Official] = {
+    m.name: m
+    for m in (
+        Official(
+            "vosk-model-small-en-us-0.15",
+            40,
+            "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498",
+        ),
+        Official(
+            "vosk-model-en-us-0.22",
+            1800,
+            "d410847b53faf1850f2bb99fb7a08adcb49dd236dcba66615397fe57a3cf68f5",
+        ),
+        Official("vosk-model-en-us-0.22-lgraph", 128, None),
+    )
+}
 
 
 def models_dir() -> Path:
@@ -76,10 +85,15 @@ def _download(url: str, dest: Path, progress: Callable[[int, int], None] | None)
     return h.hexdigest()
 
 
-def install(name: str, base_url: str = BASE_URL, target: Path | None = None,
-            sha256: str | None = None, size_tolerance: float = 0.2,
-            progress: Callable[[int, int], None] | None = None,
-            catalog: dict[str, Official] | None = None) -> Path:
+def install(
+    name: str,
+    base_url: str = BASE_URL,
+    target: Path | None = None,
+    sha256: str | None = None,
+    size_tolerance: float = 0.2,
+    progress: Callable[[int, int], None] | None = None,
+    catalog: dict[str, Official] | None = None,
+) -> Path:
     """Download, verify and unpack official model ``name``; returns its directory."""
     catalog = CATALOG if catalog is None else catalog
     if name not in catalog:
@@ -87,8 +101,10 @@ def install(name: str, base_url: str = BASE_URL, target: Path | None = None,
     m = catalog[name]
     want = sha256 or m.sha256
     if not want:
-        raise ModelError(f"no published sha256 is recorded for {name}; pass --sha256 with the "
-                         "value from the Vosk models page")
+        raise ModelError(
+            f"no published sha256 is recorded for {name}; pass --sha256 with the "
+            "value from the Vosk models page"
+        )
     target = target or models_dir()
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target) as tmp:
@@ -96,11 +112,15 @@ def install(name: str, base_url: str = BASE_URL, target: Path | None = None,
         got = _download(m.url(base_url), zpath, progress)
         size_mb = zpath.stat().st_size / 1e6
         if abs(size_mb - m.size_mb) > size_tolerance * m.size_mb:
-            raise ModelError(f"{name}.zip is {size_mb:.1f} MB but {m.size_mb:g} MB is published "
-                             "(incomplete or wrong file); try again")
+            raise ModelError(
+                f"{name}.zip is {size_mb:.1f} MB but {m.size_mb:g} MB is published "
+                "(incomplete or wrong file); try again"
+            )
         if got != want:
-            raise ModelError(f"{name}.zip has sha256 {got}, expected {want} (corrupted "
-                             "download or tampered file); nothing was installed")
+            raise ModelError(
+                f"{name}.zip has sha256 {got}, expected {want} (corrupted "
+                "download or tampered file); nothing was installed"
+            )
         try:
             with zipfile.ZipFile(zpath) as z:
                 for info in z.infolist():
@@ -112,8 +132,15 @@ def install(name: str, base_url: str = BASE_URL, target: Path | None = None,
         root = Path(tmp) / "x" / name
         if not root.is_dir():
             raise ModelError(f"{name}.zip does not contain a {name}/ folder")
-        manifest.write(root, {"name": name, "version": name.rsplit("-", 1)[-1],
-                              "source": m.url(base_url), "zip_sha256": got})
+        manifest.write(
+            root,
+            {
+                "name": name,
+                "version": name.rsplit("-", 1)[-1],
+                "source": m.url(base_url),
+                "zip_sha256": got,
+            },
+        )
         dest = target / name
         shutil.rmtree(dest, ignore_errors=True)
         root.rename(dest)

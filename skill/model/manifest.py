@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST = "manifest.json"
-_FIX = ("reinstall the model (git checkout models/, `massage-coach models install NAME`, "
-        "or rebuild it with `python -m skill.train`)")
+_FIX = (
+    "reinstall the model (git checkout models/, `massage-coach models install NAME`, "
+    "or rebuild it with `python -m skill.train`)"
+)
 
 
 class ModelError(Exception):
@@ -30,14 +32,19 @@ def sha256(path: Path) -> str:
 
 def model_files(model_dir: Path) -> list[str]:
     """Every file under ``model_dir`` except the manifest, as sorted POSIX relative paths."""
-    return sorted(p.relative_to(model_dir).as_posix() for p in model_dir.rglob("*")
-                  if p.is_file() and p.name != MANIFEST)
+    return sorted(
+        p.relative_to(model_dir).as_posix()
+        for p in model_dir.rglob("*")
+        if p.is_file() and p.name != MANIFEST
+    )
 
 
 def write(model_dir: Path, info: dict[str, Any]) -> dict[str, Any]:
     """Write ``manifest.json`` = ``info`` + the sha256 and size of every file; returns it."""
-    files = {f: {"sha256": sha256(model_dir / f), "bytes": (model_dir / f).stat().st_size}
-             for f in model_files(model_dir)}
+    files = {
+        f: {"sha256": sha256(model_dir / f), "bytes": (model_dir / f).stat().st_size}
+        for f in model_files(model_dir)
+    }
     manifest = {**info, "files": files}
     (model_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
@@ -68,13 +75,18 @@ def verify(model_dir: Path) -> dict[str, Any]:
         if not path.is_file():
             raise ModelError(f"model file {path} is missing; {_FIX}")
         if path.stat().st_size != entry.get("bytes", path.stat().st_size):
-            raise ModelError(f"model file {path} has {path.stat().st_size} bytes, the manifest "
-                             f"says {entry['bytes']} (truncated or altered); {_FIX}")
+            raise ModelError(
+                f"model file {path} has {path.stat().st_size} bytes, the manifest "
+                f"says {entry['bytes']} (truncated or altered); {_FIX}"
+            )
         if sha256(path) != entry["sha256"]:
-            raise ModelError(f"model file {path} does not match its sha256 in {MANIFEST} "
-                             f"(corrupted or altered); {_FIX}")
+            raise ModelError(
+                f"model file {path} does not match its sha256 in {MANIFEST} "
+                f"(corrupted or altered); {_FIX}"
+            )
     extra = sorted(set(model_files(model_dir)) - set(files))
     if extra:
-        raise ModelError(f"{model_dir} has files not in its manifest: {', '.join(extra)}; "
-                         f"remove them or {_FIX}")
+        raise ModelError(
+            f"{model_dir} has files not in its manifest: {', '.join(extra)}; remove them or {_FIX}"
+        )
     return manifest

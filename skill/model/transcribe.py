@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from skill.commands import all_phrases
+from skill.commands import Mode, all_phrases
+from skill.listen.decide import Detection
+from skill.listen.hearing import Hearing, Listening
+from skill.listen.mic import BLOCK, Chunk
 from skill.model.manifest import ModelError
-from skill.model.recognizer import SAMPLE_RATE, CommandRecognizer, Detection
+from skill.model.recognizer import SAMPLE_RATE, CommandRecognizer
 
-CHUNK_SECONDS = 0.1  #: the microphone delivers 100 ms blocks
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "coach-commands"
 
 
@@ -24,9 +26,14 @@ class FileDetection:
 
     def as_json(self) -> dict[str, object]:
         d = self.detection
-        return {"file": self.file, "command": d.command.value, "text": d.text,
-                "start": round(d.start, 2), "end": round(d.end, 2),
-                "confidence": round(d.confidence, 3)}
+        return {
+            "file": self.file,
+            "command": d.command.value,
+            "text": d.text,
+            "start": round(d.start, 2),
+            "end": round(d.end, 2),
+            "confidence": round(d.confidence, 3),
+        }
 
 
 def read_pcm(path: Path) -> bytes:
@@ -34,25 +41,39 @@ def read_pcm(path: Path) -> bytes:
     try:
         with wave.open(str(path), "rb") as w:
             if (w.getframerate(), w.getnchannels(), w.getsampwidth()) != (SAMPLE_RATE, 1, 2):
-                raise ModelError(f"{path}: need 16 kHz mono 16-bit WAV, got "
-                                 f"{w.getframerate()} Hz, {w.getnchannels()} ch, "
-                                 f"{8 * w.getsampwidth()}-bit (convert with: sox IN -r 16000 "
-                                 f"-c 1 -b 16 OUT.wav)")
+                raise ModelError(
+                    f"{path}: need 16 kHz mono 16-bit WAV, got "
+                    f"{w.getframerate()} Hz, {w.getnchannels()} ch, "
+                    f"{8 * w.getsampwidth()}-bit (convert with: sox IN -r 16000 "
+                    f"-c 1 -b 16 OUT.wav)"
+                )
             return w.readframes(w.getnframes())
     except (wave.Error, EOFError) as e:
         raise ModelError(f"{path}: not a readable WAV file ({e})") from e
 
 
 def stream(rec: CommandRecognizer, pcm: bytes) -> Iterator[Detection]:
-    """Feed ``pcm`` in microphone-sized blocks, then flush."""
-    step = int(SAMPLE_RATE * CHUNK_SECONDS) * 2
+    """Feed ``pcm`` in microphone-sized chunks through the live path
+    (:class:`~skill.listen.hearing.Hearing`, listening for ``rec.phrases``), then flush."""
+    said = tuple(rec.phrases)
+    hearing = Hearing(
+        rec,
+        lambda: Listening(Mode.STROKING, False, phrases=said),
+        settings=rec.listening_settings(),
+    )
+    step = BLOCK * 2
     for i in range(0, len(pcm), step):
-        yield from rec.accept(pcm[i : i + step])
-    yield from rec.flush()
+        found = hearing.hear(Chunk(pcm[i : i + step], i / 2 / SAMPLE_RATE))
+        if found is not None:
+            yield found
+    found = hearing.flush()
+    if found is not None:
+        yield found
 
 
-def transcribe(paths: list[Path], model_dir: Path = DEFAULT_MODEL,
-               phrases: list[str] | None = None) -> Iterator[FileDetection]:
+def transcribe(
+    paths: list[Path], model_dir: Path = DEFAULT_MODEL, phrases: list[str] | None = None
+) -> Iterator[FileDetection]:
     """Detections of every file; each file starts a fresh stream (times from file start)."""
     rec = CommandRecognizer(model_dir)
     rec.set_phrases(phrases if phrases is not None else all_phrases())

@@ -21,15 +21,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--epochs", type=str, default="3,3,4,10", help="epochs per alignment pass")
     p.add_argument("--work", type=Path, default=None, help="scratch dir (default OUT.work)")
     p.add_argument("--keep-work", action="store_true", help="keep the scratch dir")
-    p.add_argument("--export-only", action="store_true",
-                   help="skip training: export + tune from WORK/net.pt of an earlier run")
+    p.add_argument(
+        "--export-only",
+        action="store_true",
+        help="skip training: export + tune from WORK/net.pt of an earlier run",
+    )
     a = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
-                        stream=sys.stdout)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stdout
+    )
     t0 = time.time()
     work = a.work or a.out.with_name(a.out.name + ".work")
-    s = Settings(seed=a.seed, scale=a.scale, hidden=a.hidden,
-                 epochs=tuple(int(e) for e in a.epochs.split(",")))
+    s = Settings(
+        seed=a.seed,
+        scale=a.scale,
+        hidden=a.hidden,
+        epochs=tuple(int(e) for e in a.epochs.split(",")),
+    )
     if a.export_only:
         finish(s, a.out, work)
     else:

@@ -31,8 +31,9 @@ def energy(samples: np.ndarray, frames: int) -> np.ndarray:
     """Log energy (dB) per output frame (30 ms hop)."""
     hop = 160 * SUB
     x = samples.astype(np.float64)
-    e = [np.mean(x[i * hop : i * hop + 400] ** 2) if i * hop < len(x) else 0.0
-         for i in range(frames)]
+    e = [
+        np.mean(x[i * hop : i * hop + 400] ** 2) if i * hop < len(x) else 0.0 for i in range(frames)
+    ]
     return 10 * np.log10(np.array(e) + 1.0)
 
 

@@ -54,8 +54,14 @@ def _speaker_effects(rng: random.Random) -> tuple[str, ...]:
     return ()
 
 
-def plan(seed: int, voices: list[Voice], cmd_per_phrase_espeak: int, n_sentences: int,
-         word_voices: int, cmd_copies: int) -> list[Job]:
+def plan(
+    seed: int,
+    voices: list[Voice],
+    cmd_per_phrase_espeak: int,
+    n_sentences: int,
+    word_voices: int,
+    cmd_copies: int,
+) -> list[Job]:
     """The list of base utterances for ``voices``."""
     rng = random.Random(seed)
     espeak = [v for v in voices if v.engine == "espeak"]
@@ -63,8 +69,9 @@ def plan(seed: int, voices: list[Voice], cmd_per_phrase_espeak: int, n_sentences
     jobs: list[Job] = []
 
     def add(v: Voice, text: str, kind: str, rate: float, copies: int) -> None:
-        jobs.append(Job(len(jobs), v, text, kind, rate, rng.randint(25, 85),
-                        _speaker_effects(rng), copies))
+        jobs.append(
+            Job(len(jobs), v, text, kind, rate, rng.randint(25, 85), _speaker_effects(rng), copies)
+        )
 
     for phrase in command_phrases():
         for v in others:
@@ -135,14 +142,25 @@ def build(jobs: list[Job], seed: int, noise_only: int) -> list[Utt]:
     _BG = [wavs[j.idx] for j in ok if j.kind == "talk"]
     with Pool(WORKERS) as pool:
         copies = pool.map(_augment, [(seed, j.idx, wavs[j.idx], j.copies) for j in ok], chunksize=8)
-    utts = [Utt(f"{j.kind}{j.idx:05d}c{c}", j.idx, j.kind, j.text, j.voice.key, a)
-            for j, cs in zip(ok, copies, strict=True) for c, a in enumerate(cs)]
+    utts = [
+        Utt(f"{j.kind}{j.idx:05d}c{c}", j.idx, j.kind, j.text, j.voice.key, a)
+        for j, cs in zip(ok, copies, strict=True)
+        for c, a in enumerate(cs)
+    ]
     rng = np.random.default_rng([seed, 999])
     for k in range(noise_only):
         n = int(A.SR * rng.uniform(1.0, 3.0))
         y = heavy(np.zeros(n) + rng.normal(size=n) * 1e-3, rng, _BG)
-        utts.append(Utt(f"noise{k:04d}", -1 - k, "noise", "", "noise",
-                        A.to_int16(y, float(rng.uniform(0.01, 0.3)))))
+        utts.append(
+            Utt(
+                f"noise{k:04d}",
+                -1 - k,
+                "noise",
+                "",
+                "noise",
+                A.to_int16(y, float(rng.uniform(0.01, 0.3))),
+            )
+        )
     return utts
 
 
@@ -154,8 +172,7 @@ def transcript(text: str) -> tuple[tuple[str, ...], ...]:
 def training_set(seed: int, scale: float = 1.0) -> list[Utt]:
     """The training set: every training voice; ``scale`` < 1 makes a smaller, faster one."""
     voices = training_voices()
-    jobs = plan(seed, voices, max(1, int(12 * scale)), int(360 * scale), max(1, int(3 * scale)),
-                2)
+    jobs = plan(seed, voices, max(1, int(12 * scale)), int(360 * scale), max(1, int(3 * scale)), 2)
     return build(jobs, seed, int(200 * scale))
 
 

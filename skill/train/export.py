@@ -25,14 +25,28 @@ def transition_model(num_phones: int) -> str:
     (silence + 4 word-position copies of each speech phone, sharing its pdf)."""
     num_phones = num_positional(num_phones)
     phones = " ".join(str(p) for p in range(1, num_phones + 1))
-    s = ["<TransitionModel>", "<Topology>", "<TopologyEntry>", "<ForPhones>", phones,
-         "</ForPhones>", "<State> 0 <PdfClass> 0 <Transition> 0 0.5 <Transition> 1 0.5 </State>",
-         "<State> 1 </State>", "</TopologyEntry>", "</Topology>",
-         f"<Triples> {num_phones}"]
+    s = [
+        "<TransitionModel>",
+        "<Topology>",
+        "<TopologyEntry>",
+        "<ForPhones>",
+        phones,
+        "</ForPhones>",
+        "<State> 0 <PdfClass> 0 <Transition> 0 0.5 <Transition> 1 0.5 </State>",
+        "<State> 1 </State>",
+        "</TopologyEntry>",
+        "</Topology>",
+        f"<Triples> {num_phones}",
+    ]
     s += [f"{p} 0 {pdf_of(p)}" for p in range(1, num_phones + 1)]
     logp = [0.0] + [float(np.log(0.5))] * (2 * num_phones)
-    s += ["</Triples>", "<LogProbs>", " [ " + " ".join(f"{v:.6f}" for v in logp) + " ]",
-          "</LogProbs>", "</TransitionModel>"]
+    s += [
+        "</Triples>",
+        "<LogProbs>",
+        " [ " + " ".join(f"{v:.6f}" for v in logp) + " ]",
+        "</LogProbs>",
+        "</TransitionModel>",
+    ]
     return "\n".join(s) + "\n"
 
 
@@ -40,27 +54,36 @@ def nnet3(dim: int, layers: list[tuple[np.ndarray, np.ndarray]], priors: np.ndar
     """nnet3 text: spliced affine + ReLU, TDNN affines over (-3, 0, 3), LogSoftmax output."""
     cfg = [f"input-node name=input dim={dim}"]
     comps = []
-    prev = "Append(" + ", ".join(
-        f"Offset(input, {o})" if o else "input" for o in range(-SPLICE, SPLICE + 1)) + ")"
+    prev = (
+        "Append("
+        + ", ".join(f"Offset(input, {o})" if o else "input" for o in range(-SPLICE, SPLICE + 1))
+        + ")"
+    )
     for i, (w, b) in enumerate(layers):
         name = f"affine{i}"
         cfg.append(f"component-node name={name} component={name} input={prev}")
-        comps.append(f"<ComponentName> {name} <AffineComponent> <MaxChange> 0.75 <LearningRate> "
-                     f"0.001 <LinearParams> {_mat(w)}\n<BiasParams> {_vec(b)}\n"
-                     "<OrthonormalConstraint> 0 </AffineComponent>")
+        comps.append(
+            f"<ComponentName> {name} <AffineComponent> <MaxChange> 0.75 <LearningRate> "
+            f"0.001 <LinearParams> {_mat(w)}\n<BiasParams> {_vec(b)}\n"
+            "<OrthonormalConstraint> 0 </AffineComponent>"
+        )
         prev = name
         if i < len(layers) - 1:
             relu = f"relu{i}"
             cfg.append(f"component-node name={relu} component={relu} input={prev}")
-            comps.append(f"<ComponentName> {relu} <RectifiedLinearComponent> <Dim> {w.shape[0]} "
-                         "<ValueAvg> [ ] <DerivAvg> [ ] <Count> 0 </RectifiedLinearComponent>")
+            comps.append(
+                f"<ComponentName> {relu} <RectifiedLinearComponent> <Dim> {w.shape[0]} "
+                "<ValueAvg> [ ] <DerivAvg> [ ] <Count> 0 </RectifiedLinearComponent>"
+            )
             prev = f"Append(Offset({relu}, -{SUB}), {relu}, Offset({relu}, {SUB}))"
             if i == len(layers) - 2:
                 prev = relu
     out_dim = layers[-1][0].shape[0]
     cfg.append(f"component-node name=log_softmax component=log_softmax input={prev}")
-    comps.append(f"<ComponentName> log_softmax <LogSoftmaxComponent> <Dim> {out_dim} "
-                 "<ValueAvg> [ ] <DerivAvg> [ ] <Count> 0 </LogSoftmaxComponent>")
+    comps.append(
+        f"<ComponentName> log_softmax <LogSoftmaxComponent> <Dim> {out_dim} "
+        "<ValueAvg> [ ] <DerivAvg> [ ] <Count> 0 </LogSoftmaxComponent>"
+    )
     cfg.append("output-node name=output input=log_softmax objective=linear")
     s = "<Nnet3> \n" + "\n".join(cfg) + "\n\n"
     s += f"<NumComponents> {len(comps)} \n" + "\n".join(comps) + "\n</Nnet3> \n"
@@ -75,14 +98,22 @@ def write_conf(conf: Path, beam: float = 11.0, max_active: int = 2000) -> None:
         f"--min-active=200\n--max-active={max_active}\n--beam={beam}\n--lattice-beam=4.0\n"
         f"--acoustic-scale=1.0\n--frame-subsampling-factor={SUB}\n--endpoint.silence-phones=1\n"
         "--endpoint.rule2.min-trailing-silence=0.5\n--endpoint.rule3.min-trailing-silence=0.75\n"
-        "--endpoint.rule4.min-trailing-silence=1.0\n")
+        "--endpoint.rule4.min-trailing-silence=1.0\n"
+    )
 
 
-def write_model(out: Path, lang: Lang, dim: int, layers: list[tuple[np.ndarray, np.ndarray]],
-                priors: np.ndarray, unk: UnkCosts) -> None:
+def write_model(
+    out: Path,
+    lang: Lang,
+    dim: int,
+    layers: list[tuple[np.ndarray, np.ndarray]],
+    priors: np.ndarray,
+    unk: UnkCosts,
+) -> None:
     """Write the whole model directory ``out`` (no manifest)."""
     (out / "am").mkdir(parents=True, exist_ok=True)
-    (out / "am" / "final.mdl").write_text(transition_model(lang.num_phones)
-                                          + nnet3(dim, layers, priors))
+    (out / "am" / "final.mdl").write_text(
+        transition_model(lang.num_phones) + nnet3(dim, layers, priors)
+    )
     write_conf(out / "conf")
     write_graph(out / "graph", lang, unk)

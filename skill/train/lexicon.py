@@ -29,7 +29,9 @@ def phonemize(text: str, voice: str = "en-us") -> tuple[tuple[str, ...], ...]:
     """
     out = subprocess.run(
         ["espeak-ng", "-q", "-x", "--sep=_", "-v", voice, text],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     words = [tuple(_clean(t)) for t in out.split()]
     words = [w for w in words if w]

@@ -45,16 +45,18 @@ class Tdnn(nn.Module):
 
 def pad(feats: np.ndarray) -> np.ndarray:
     """Replicate the first/last frame CONTEXT times (as Kaldi's online decoder does)."""
-    return np.concatenate([np.repeat(feats[:1], CONTEXT, 0), feats,
-                           np.repeat(feats[-1:], CONTEXT, 0)])
+    return np.concatenate(
+        [np.repeat(feats[:1], CONTEXT, 0), feats, np.repeat(feats[-1:], CONTEXT, 0)]
+    )
 
 
 def n_out(t: int) -> int:
     return (t + SUB - 1) // SUB
 
 
-def chunks(feats: list[np.ndarray], labels: list[np.ndarray], order: np.ndarray
-           ) -> tuple[torch.Tensor, torch.Tensor]:
+def chunks(
+    feats: list[np.ndarray], labels: list[np.ndarray], order: np.ndarray
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Concatenate the utterances (in ``order``) and cut the stream into CHUNK*3-frame pieces
     with context; labels at full rate. Utterances start and end in silence, so the few frames
     of context that cross a boundary see silence next to silence."""
@@ -68,9 +70,16 @@ def chunks(feats: list[np.ndarray], labels: list[np.ndarray], order: np.ndarray
     return torch.from_numpy(xs), torch.from_numpy(ys.astype(np.int64))
 
 
-def train(net: Tdnn, x: torch.Tensor, y: torch.Tensor, epochs: int, lr: float,
-          gen: torch.Generator, batch: int = 8,
-          augment: Callable[[torch.Tensor], torch.Tensor] | None = None) -> float:
+def train(
+    net: Tdnn,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    epochs: int,
+    lr: float,
+    gen: torch.Generator,
+    batch: int = 8,
+    augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
+) -> float:
     """Train with Adam and a random subsampling phase per batch; returns last frame accuracy."""
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     steps = epochs * ((len(x) + batch - 1) // batch)
@@ -87,8 +96,9 @@ def train(net: Tdnn, x: torch.Tensor, y: torch.Tensor, epochs: int, lr: float,
             out = net(augment(xb) if augment else xb, phase)
             tgt = y[b][:, phase::SUB][:, : out.shape[1]]
             out = out[:, : tgt.shape[1]]
-            loss = nn.functional.cross_entropy(out.reshape(-1, out.shape[-1]), tgt.reshape(-1),
-                                               ignore_index=-100)
+            loss = nn.functional.cross_entropy(
+                out.reshape(-1, out.shape[-1]), tgt.reshape(-1), ignore_index=-100
+            )
             opt.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
             opt.step()
@@ -99,8 +109,13 @@ def train(net: Tdnn, x: torch.Tensor, y: torch.Tensor, epochs: int, lr: float,
             n += k
             good += float((out.argmax(-1) == tgt)[m].sum())
         acc = good / max(n, 1)
-        log.info("  epoch %d loss %.3f frame-acc %.3f (%.0fs)", ep, tot / max(n, 1), acc,
-                 time.time() - t0)
+        log.info(
+            "  epoch %d loss %.3f frame-acc %.3f (%.0fs)",
+            ep,
+            tot / max(n, 1),
+            acc,
+            time.time() - t0,
+        )
     return acc
 
 
@@ -138,8 +153,12 @@ def export_layers(net: Tdnn, mean: np.ndarray, std: np.ndarray) -> Layers:
     layers = [(w0f, b0 - w0f @ mu)]
     convs = [c for c in net.tdnn if isinstance(c, nn.Conv1d)]
     nexts = [(c.weight.detach().double().numpy(), _bias(c.bias)) for c in convs]
-    nexts.append((net.out.weight.detach().double().numpy()[:, :, None],
-                  net.out.bias.detach().double().numpy()))
+    nexts.append(
+        (
+            net.out.weight.detach().double().numpy()[:, :, None],
+            net.out.bias.detach().double().numpy(),
+        )
+    )
     for (w, b), norm in zip(nexts, net.norms, strict=True):
         taps = w.shape[2]  # (out, in, taps): taps at -3, 0, +3 (or 1 for the output layer)
         flat = w.transpose(0, 2, 1).reshape(w.shape[0], -1)

@@ -41,10 +41,18 @@ class Settings:
     frame_costs: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 3.0)  #: [unk] per-frame costs tried
 
 
-def _labels(utts: list[data.Utt], words: list[list[list[int]]], feats: list[np.ndarray],
-            per_base: dict[int, np.ndarray]) -> list[np.ndarray]:
-    return [align.full_rate(per_base[u.base], len(f)) if u.base in per_base else
-            np.zeros(len(f), dtype=np.int64) for u, f in zip(utts, feats, strict=True)]
+def _labels(
+    utts: list[data.Utt],
+    words: list[list[list[int]]],
+    feats: list[np.ndarray],
+    per_base: dict[int, np.ndarray],
+) -> list[np.ndarray]:
+    return [
+        align.full_rate(per_base[u.base], len(f))
+        if u.base in per_base
+        else np.zeros(len(f), dtype=np.int64)
+        for u, f in zip(utts, feats, strict=True)
+    ]
 
 
 def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
@@ -64,8 +72,9 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     allf = np.concatenate(feats)
     mean, std = allf.mean(0), allf.std(0) + 1e-5
     normed = [((f - mean) / std).astype(np.float16) for f in feats]
-    log.info("features: %d frames, %d phones (%.0f s)", len(allf), len(phones) - 1,
-             time.time() - t0)
+    log.info(
+        "features: %d frames, %d phones (%.0f s)", len(allf), len(phones) - 1, time.time() - t0
+    )
     reps = {u.base: i for i, u in enumerate(train) if u.uid.endswith("c0")}
     per_base = {b: align.flat(words[i], train[i].audio, len(feats[i])) for b, i in reps.items()}
     npdf = len(phones) - 1
@@ -77,8 +86,9 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
         labels = _labels(train, words, feats, per_base)
         counts = np.bincount(np.concatenate(labels), minlength=npdf) + 1.0
         priors = counts / counts.sum()
-        x, y = nnet.chunks(normed, labels, np.random.default_rng([s.seed, it]).permutation(
-            len(normed)))
+        x, y = nnet.chunks(
+            normed, labels, np.random.default_rng([s.seed, it]).permutation(len(normed))
+        )
         log.info("pass %d: %d chunks (%.0f s)", it, len(x), time.time() - t0)
         aug = LogMelAugment(mean, std, gen) if s.specaug and it > 0 else None
         acc = nnet.train(net, x, y, epochs, s.lr if it == 0 else s.lr / 2, gen, augment=aug)
@@ -86,24 +96,35 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
             break
         changed = total = 0
         for b, i in reps.items():
-            new = align.viterbi(nnet.log_posteriors(net, (feats[i] - mean) / std), words[i],
-                                priors)
+            new = align.viterbi(nnet.log_posteriors(net, (feats[i] - mean) / std), words[i], priors)
             if new is not None:
                 changed += int((new != per_base[b]).sum())
                 total += len(new)
                 per_base[b] = new
-        log.info("realigned: %.3f of frames changed (%.0f s)", changed / max(1, total),
-                 time.time() - t0)
-    stats = {"utterances": len(train), "hours": round(
-        sum(len(u.audio) for u in train) / 16000 / 3600, 2), "final_frame_accuracy": round(acc, 3),
-        "training_seconds": round(time.time() - t0)}
-    torch.save({"net": net.state_dict(), "mean": mean, "std": std, "priors": priors,
-                "phones": phones, "stats": stats}, work / "net.pt")
+        log.info(
+            "realigned: %.3f of frames changed (%.0f s)", changed / max(1, total), time.time() - t0
+        )
+    stats = {
+        "utterances": len(train),
+        "hours": round(sum(len(u.audio) for u in train) / 16000 / 3600, 2),
+        "final_frame_accuracy": round(acc, 3),
+        "training_seconds": round(time.time() - t0),
+    }
+    torch.save(
+        {
+            "net": net.state_dict(),
+            "mean": mean,
+            "std": std,
+            "priors": priors,
+            "phones": phones,
+            "stats": stats,
+        },
+        work / "net.pt",
+    )
     return finish(s, out, work, dev)
 
 
-def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
-           ) -> dict[str, Any]:
+def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None) -> dict[str, Any]:
     """Export ``work/net.pt`` to ``out``, tune rejection on the dev set, write the manifest."""
     t0 = time.time()
     ck = torch.load(work / "net.pt", weights_only=False)
@@ -113,21 +134,30 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     net.load_state_dict(ck["net"])
     net.eval()
     dev = dev if dev is not None else data.dev_set(s.seed)
-    lang = Lang(["<eps>", UNK, *vocabulary()], lexicon(vocabulary(), phones), npdf,
-                all_phrases())
+    lang = Lang(["<eps>", UNK, *vocabulary()], lexicon(vocabulary(), phones), npdf, all_phrases())
     shutil.rmtree(out, ignore_errors=True)
     layers = nnet.export_layers(net, ck["mean"], ck["std"])
     export.write_model(out, lang, DIM, layers, ck["priors"], UnkCosts())
     best = tune(out, lang, dev, list(s.frame_costs))
     log.info("tuned on dev (%s): %s (%.0f s)", DEV_VOICE.key, best, time.time() - t0)
     info = {
-        "name": out.name, "version": VERSION, "format": "vosk (kaldi nnet3 text, runtime grammar)",
+        "name": out.name,
+        "version": VERSION,
+        "format": "vosk (kaldi nnet3 text, runtime grammar)",
         "rebuild": f"python -m skill.train --seed {s.seed} --out models/{out.name}",
-        "training": {**asdict(s), **ck.get("stats", {}), "torch": torch.__version__,
-                     "python": platform.python_version(), "phones": phones[1:]},
+        "training": {
+            **asdict(s),
+            **ck.get("stats", {}),
+            "torch": torch.__version__,
+            "python": platform.python_version(),
+            "phones": phones[1:],
+        },
         "voices": sorted({v.key for v in training_voices()}),
-        "dev": {"voice": DEV_VOICE.key, "command_accuracy": round(best.accuracy, 3),
-                "false_accepts_per_utterance": round(best.false_accepts, 3)},
+        "dev": {
+            "voice": DEV_VOICE.key,
+            "command_accuracy": round(best.accuracy, 3),
+            "false_accepts_per_utterance": round(best.false_accepts, 3),
+        },
         "unk": asdict(best.unk),
         "decision": asdict(best.decision),
     }

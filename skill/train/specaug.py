@@ -30,9 +30,17 @@ def lifter(n: int = BINS) -> np.ndarray:
 class LogMelAugment:
     """Warps and masks normalized MFCC batches (B, T, 40)."""
 
-    def __init__(self, mean: np.ndarray, std: np.ndarray, gen: torch.Generator,
-                 warp: float = 0.12, freq_masks: int = 2, max_band: int = 6,
-                 time_masks: int = 2, max_frames: int = 8) -> None:
+    def __init__(
+        self,
+        mean: np.ndarray,
+        std: np.ndarray,
+        gen: torch.Generator,
+        warp: float = 0.12,
+        freq_masks: int = 2,
+        max_band: int = 6,
+        time_masks: int = 2,
+        max_frames: int = 8,
+    ) -> None:
         d = dct_matrix()
         lift = lifter()
         # normalized mfcc -> log-mel:  mel = D^T ((x * std + mean) / lift)
@@ -56,8 +64,10 @@ class LogMelAugment:
         lo = pos.floor().long()
         hi = torch.clamp(lo + 1, max=n - 1)
         frac = pos - lo
-        mel = (torch.gather(mel, 2, lo.expand(b, t, n)) * (1 - frac)
-               + torch.gather(mel, 2, hi.expand(b, t, n)) * frac)
+        mel = (
+            torch.gather(mel, 2, lo.expand(b, t, n)) * (1 - frac)
+            + torch.gather(mel, 2, hi.expand(b, t, n)) * frac
+        )
         floor = mel.mean(dim=(1, 2), keepdim=True)
         bins = torch.arange(n)[None, None, :]
         for _ in range(self.freq_masks):

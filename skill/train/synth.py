@@ -17,8 +17,30 @@ HELD_OUT = frozenset({"piper:en_US-joe-medium", "flite:slt", "festival:cmu_us_sl
 
 _ESPEAK_BASES = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-gb-x-gbclan")
 _ESPEAK_VARIANTS = (
-    "", "m1", "m2", "m3", "m4", "m5", "m6", "m8", "f1", "f2", "f3", "f4", "klatt", "klatt2",
-    "klatt4", "Alex", "Annie", "Michael", "linda", "steph", "max", "grandma", "edward", "iven",
+    "",
+    "m1",
+    "m2",
+    "m3",
+    "m4",
+    "m5",
+    "m6",
+    "m8",
+    "f1",
+    "f2",
+    "f3",
+    "f4",
+    "klatt",
+    "klatt2",
+    "klatt4",
+    "Alex",
+    "Annie",
+    "Michael",
+    "linda",
+    "steph",
+    "max",
+    "grandma",
+    "edward",
+    "iven",
 )
 
 
@@ -38,8 +60,17 @@ def training_voices() -> list[Voice]:
     """Every training voice (held-out voices excluded by construction)."""
     voices = [Voice("mbrola", v) for v in ("mb-us1", "mb-us2", "mb-us3", "mb-en1")]
     voices += [Voice("flite", v) for v in ("kal", "kal16", "awb")]
-    voices += [Voice("festival", v) for v in ("kal_diphone", "ked_diphone", "rab_diphone",
-                                               "us1_mbrola", "us2_mbrola", "us3_mbrola")]
+    voices += [
+        Voice("festival", v)
+        for v in (
+            "kal_diphone",
+            "ked_diphone",
+            "rab_diphone",
+            "us1_mbrola",
+            "us2_mbrola",
+            "us3_mbrola",
+        )
+    ]
     voices += [
         Voice("espeak", b + (f"+{v}" if v else "")) for b in _ESPEAK_BASES for v in _ESPEAK_VARIANTS
     ]
@@ -58,17 +89,29 @@ def _native(voice: Voice, text: str, rate: float, pitch: int, path: str) -> list
             cmd += ["-p", str(pitch)]
         return [*cmd, text]
     if voice.engine == "flite":
-        return ["flite", "-voice", voice.name, "--setf", f"duration_stretch={1 / rate:.3f}",
-                "-t", text, "-o", path]
+        return [
+            "flite",
+            "-voice",
+            voice.name,
+            "--setf",
+            f"duration_stretch={1 / rate:.3f}",
+            "-t",
+            text,
+            "-o",
+            path,
+        ]
     if voice.engine == "festival":
-        scm = (f"(voice_{voice.name})(Parameter.set 'Duration_Stretch {1 / rate:.3f})"
-               f'(utt.save.wave (utt.synth (Utterance Text "{text}")) "{path}")')
+        scm = (
+            f"(voice_{voice.name})(Parameter.set 'Duration_Stretch {1 / rate:.3f})"
+            f'(utt.save.wave (utt.synth (Utterance Text "{text}")) "{path}")'
+        )
         return ["festival", "--pipe", scm]
     raise ValueError(f"unknown engine {voice.engine}")
 
 
-def synthesize(voice: Voice, text: str, rate: float = 1.0, pitch: int = 50,
-               effects: tuple[str, ...] = ()) -> np.ndarray:
+def synthesize(
+    voice: Voice, text: str, rate: float = 1.0, pitch: int = 50, effects: tuple[str, ...] = ()
+) -> np.ndarray:
     """``text`` by ``voice`` at ``rate`` (1.0 = normal), through sox ``effects``, as int16."""
     if voice.key in HELD_OUT:
         raise ValueError(f"{voice.key} is a held-out test voice")
@@ -76,16 +119,33 @@ def synthesize(voice: Voice, text: str, rate: float = 1.0, pitch: int = 50,
         path = os.path.join(tmp, "x.wav")
         cmd = _native(voice, text, rate, pitch, path)
         stdin = cmd.pop() if voice.engine == "festival" else None
-        subprocess.run(cmd, input=stdin, capture_output=True, check=True, timeout=60,
-                       text=True)
+        subprocess.run(cmd, input=stdin, capture_output=True, check=True, timeout=60, text=True)
         return to_16k(path, effects)
 
 
 def to_16k(path: str, effects: tuple[str, ...] = ()) -> np.ndarray:
     """Read any wav through sox as 16 kHz mono int16, applying sox ``effects``."""
     out = subprocess.run(
-        ["sox", path, "-t", "raw", "-r", str(SR), "-c", "1", "-b", "16", "-e", "signed-integer",
-         "-", *effects, "rate", str(SR)],
-        capture_output=True, check=True, timeout=60,
+        [
+            "sox",
+            path,
+            "-t",
+            "raw",
+            "-r",
+            str(SR),
+            "-c",
+            "1",
+            "-b",
+            "16",
+            "-e",
+            "signed-integer",
+            "-",
+            *effects,
+            "rate",
+            str(SR),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=60,
     ).stdout
     return np.frombuffer(out, dtype=np.int16).copy()

@@ -43,8 +43,13 @@ def decode(model_dir: Path, utts: list[Utt]) -> list[list[dict[str, Any]]]:
     return out
 
 
-def score(rec_results: list[list[dict[str, Any]]], utts: list[Utt], unk: UnkCosts,
-          decision: Decision, model_dir: Path) -> Score:
+def score(
+    rec_results: list[list[dict[str, Any]]],
+    utts: list[Utt],
+    unk: UnkCosts,
+    decision: Decision,
+    model_dir: Path,
+) -> Score:
     rec = CommandRecognizer(model_dir, decision, verify=False)
     ok = n_cmd = fa = n_neg = 0
     for u, results in zip(utts, rec_results, strict=True):
@@ -68,8 +73,14 @@ def tune(model_dir: Path, lang: Lang, utts: list[Utt], frame_costs: list[float])
         for reject_unk in (True, False):
             for conf in (0.0, 0.5, 0.7, 0.85):
                 s = score(results, utts, unk, Decision(conf, reject_unk), model_dir)
-                log.info("dev: frame cost %.2f reject_unk %s min_conf %.2f -> acc %.3f FA %.3f",
-                         fc, reject_unk, conf, s.accuracy, s.false_accepts)
+                log.info(
+                    "dev: frame cost %.2f reject_unk %s min_conf %.2f -> acc %.3f FA %.3f",
+                    fc,
+                    reject_unk,
+                    conf,
+                    s.accuracy,
+                    s.false_accepts,
+                )
                 if best is None or s.value > best.value:
                     best = s
     assert best is not None

@@ -9,7 +9,8 @@ import pytest
 
 from skill.commands import Command, Mode
 from skill.listen.decide import Hypothesis
-from skill.listen.listener import Listener, Listening
+from skill.listen.hearing import Hearing, Listening
+from skill.listen.listener import Listener
 from skill.listen.mic import Chunk, Microphone, MicUnavailable
 from skill.runner import Heard, Notice
 
@@ -73,8 +74,7 @@ def make(script: list[Hypothesis | None], state: list[Listening]):  # type: igno
     recognizer = ScriptedRecognizer(script)
     listener = Listener(
         Microphone(factory=device),
-        recognizer,
-        lambda: state[0],
+        Hearing(recognizer, lambda: state[0]),
         got.append,
         lost_after=0.01,
         retry_every=0.0,
@@ -142,7 +142,7 @@ def test_chunk_level_is_measured() -> None:
 
 
 def test_speaking_lasts_a_little_past_the_end_of_playback() -> None:
-    from skill.listen.listener import Hangover
+    from skill.listen.hearing import Hangover
 
     hang = Hangover(0.35)
     assert not hang(False, 0.0)

@@ -27,8 +27,9 @@ def test_transcribe_json(model_dir: Path, tmp_path: Path) -> None:
     with silent.open("r+b") as f:  # keep the header, zero the samples
         f.seek(44)
         f.write(bytes(silent.stat().st_size - 44))
-    r = CliRunner().invoke(app(), ["transcribe", str(clip), str(silent), "--json",
-                                   "--model", str(model_dir)])
+    r = CliRunner().invoke(
+        app(), ["transcribe", str(clip), str(silent), "--json", "--model", str(model_dir)]
+    )
     assert r.exit_code == 0, r.output
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert [x["command"] for x in lines] == ["pause"]
@@ -38,8 +39,10 @@ def test_transcribe_json(model_dir: Path, tmp_path: Path) -> None:
 
 def test_transcribe_reports_a_corrupt_model(model_copy: Path) -> None:
     (model_copy / "conf" / "model.conf").write_text("--beam=1\n")
-    r = CliRunner().invoke(app(), ["transcribe", str(DATA / "pause__pause__1.wav"), "--json",
-                                   "--model", str(model_copy)])
+    r = CliRunner().invoke(
+        app(),
+        ["transcribe", str(DATA / "pause__pause__1.wav"), "--json", "--model", str(model_copy)],
+    )
     assert r.exit_code == 2
     assert "model.conf" in r.output and "sha256" in r.output
 

@@ -54,8 +54,11 @@ def test_word_position_phones_share_a_pdf() -> None:
     assert [pdf_of(positional(5, p)) for p in ("begin", "end", "internal", "singleton")] == [4] * 4
     assert pdf_of(1) == 0
     assert word_phones([3]) == [positional(3, "singleton")]
-    assert word_phones([3, 4, 5]) == [positional(3, "begin"), positional(4, "internal"),
-                                      positional(5, "end")]
+    assert word_phones([3, 4, 5]) == [
+        positional(3, "begin"),
+        positional(4, "internal"),
+        positional(5, "end"),
+    ]
     lines = word_boundary(3).splitlines()
     assert lines[0] == "1 nonword" and len(lines) == 9 and lines[-1] == "9 singleton"
 

@@ -1,0 +1,112 @@
+"""One microphone chunk at a time: the grammar for now, echo removed, utterance ended early,
+decided. The live listener, ``transcribe`` and the benchmarks all hear through this class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from skill.commands import Mode, grammar, speaking_grammar
+from skill.listen.decide import Decider, Detection, EndOfSpeech, Hypothesis, Settings
+from skill.listen.mic import RATE, Chunk
+
+
+class Recognizer(Protocol):
+    """A streaming recognizer restricted to a phrase list (vosk with a runtime grammar)."""
+
+    def set_phrases(self, phrases: Sequence[str]) -> None:
+        """Listen for ``phrases`` from now on (drops any utterance in progress)."""
+
+    def feed(self, pcm: bytes) -> Hypothesis | None:
+        """The partial result after this chunk, the final one at an end-point, or None."""
+
+    def finish(self) -> Hypothesis:
+        """End the current utterance now and give its final result."""
+
+
+class EchoCanceller(Protocol):
+    """Removes the coach's own voice (the playback reference) from a microphone chunk."""
+
+    def clean(self, chunk: Chunk) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Listening:
+    """What the listener needs to know of the coach right now."""
+
+    mode: Mode
+    speaking: bool
+    spoken: str = ""
+    phrases: tuple[str, ...] | None = None  #: listen for exactly these instead (transcribe)
+
+
+class Hangover:
+    """ "Speaking" that lasts ``seconds`` past the end of playback, while the room's echo dies."""
+
+    def __init__(self, seconds: float = 0.35) -> None:
+        self._seconds = seconds
+        self._until = float("-inf")
+
+    def __call__(self, speaking: bool, now: float) -> bool:
+        if speaking:
+            self._until = now + self._seconds
+        return speaking or now < self._until
+
+
+def phrases_now(state: Listening) -> tuple[str, ...]:
+    """While the coach speaks: the barge-in phrases it is not saying; else the mode's grammar."""
+    if state.phrases is not None:
+        return state.phrases
+    if state.speaking:
+        return tuple(speaking_grammar(state.mode, state.spoken))
+    return tuple(grammar(state.mode))
+
+
+class Hearing:
+    """Feed every chunk to :meth:`hear`; it returns a command when one was spoken."""
+
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        context: Callable[[], Listening],
+        echo: EchoCanceller | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self._recognizer, self._context, self._echo = recognizer, context, echo
+        self._decider = Decider(settings or Settings())
+        self._end = EndOfSpeech(settings or Settings())
+        self._phrases: tuple[str, ...] | None = None
+        self._in_words = False
+
+    def hear(self, chunk: Chunk) -> Detection | None:
+        state = self._context()
+        phrases = phrases_now(state)
+        if phrases != self._phrases and not self._in_words:
+            self._recognizer.set_phrases(phrases)  # never mid-utterance
+            self._phrases = phrases
+        pcm = self._echo.clean(chunk) if self._echo is not None else chunk.pcm
+        self._end.update(Chunk(pcm, chunk.t).level_db, len(pcm) / 2 / RATE)
+        hypothesis = self._recognizer.feed(pcm)
+        if hypothesis is not None and not hypothesis.final and hypothesis.text:
+            self._in_words = True
+        if self._in_words and self._end.over() and (hypothesis is None or not hypothesis.final):
+            hypothesis = self._recognizer.finish()
+        return self._decide(hypothesis, state.speaking)
+
+    def flush(self) -> Detection | None:
+        """End of the audio (a file): decide on whatever was being said."""
+        if not self._in_words:
+            return None
+        return self._decide(self._recognizer.finish(), speaking=False)
+
+    def _decide(self, hypothesis: Hypothesis | None, speaking: bool) -> Detection | None:
+        if hypothesis is None or not hypothesis.final:
+            return None
+        self._in_words = False
+        command = self._decider.decide(hypothesis, self._phrases or (), speaking)
+        if command is None:
+            return None
+        h = hypothesis
+        return Detection(command, h.text, h.start, h.end, h.confidence)
