@@ -17,8 +17,11 @@ from skill.listen.mic import RATE, Chunk
 
 Samples = npt.NDArray[np.int16]
 
-#: Reference audio older than this is dropped (the listener fell behind).
-MAX_BACKLOG_SECONDS = 0.5
+#: At most this much played audio waits to be matched with microphone chunks. The
+#: canceller needs the reference to reach it no later than the echo does, so the
+#: backlog must stay below the loop's latency (output + room + input, 50-200 ms);
+#: older reference audio is dropped (e.g. when the microphone opened after the speaker).
+MAX_BACKLOG_SECONDS = 0.06
 
 
 class Reference:

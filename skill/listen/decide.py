@@ -10,7 +10,9 @@ Pure logic, no audio. Two parts:
 * :class:`Decider` accepts a final result only when it is exactly one phrase of the
   grammar now active, with no unknown word around it, and confident enough: more so
   while the coach is speaking, and more so for commands whose false trigger would lose
-  the user's place (next, back, skip, end session).
+  the user's place (next, back, skip, end session). While the coach speaks, unknown
+  words *before* the phrase are forgiven (the rest of the coach's own voice after echo
+  cancellation); the phrases listened for then are only the cheap interruptions.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class Settings:
     quiet_margin_db: float = 10.0
     min_confidence: float = 0.5
     min_confidence_careful: float = 0.7
-    min_confidence_speaking: float = 0.85
+    min_confidence_speaking: float = 0.7
 
 
 class EndOfSpeech:
@@ -85,9 +87,15 @@ class Decider:
         self._settings = settings
 
     def decide(self, hyp: Hypothesis, grammar: Sequence[str], speaking: bool) -> Command | None:
-        if not hyp.final or UNKNOWN in hyp.text:
+        if not hyp.final:
             return None
-        text = normalize(hyp.text)
+        text = hyp.text.strip()
+        if speaking:  # what is left of the coach's own voice may come first: "[unk] hold on"
+            while text.startswith(UNKNOWN):
+                text = text.removeprefix(UNKNOWN).strip()
+        if UNKNOWN in text:
+            return None
+        text = normalize(text)
         command = parse(text) if text in grammar else None
         if command is None:
             return None

@@ -4,6 +4,7 @@ decided. The live listener, ``transcribe`` and the benchmarks all hear through t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -11,6 +12,9 @@ from typing import Protocol
 from skill.commands import Mode, grammar, speaking_grammar
 from skill.listen.decide import Decider, Detection, EndOfSpeech, Hypothesis, Settings
 from skill.listen.mic import RATE, Chunk
+
+
+log = logging.getLogger(__name__)
 
 
 class Recognizer(Protocol):
@@ -107,6 +111,8 @@ class Hearing:
         self._in_words = False
         command = self._decider.decide(hypothesis, self._phrases or (), speaking)
         if command is None:
+            if hypothesis.text:
+                log.debug("rejected %r (confidence %.2f)", hypothesis.text, hypothesis.confidence)
             return None
         h = hypothesis
         return Detection(command, h.text, h.start, h.end, h.confidence)

@@ -35,6 +35,14 @@ def test_unknown_words_around_a_phrase_reject_the_utterance() -> None:
     assert d.decide(final(""), STROKING, False) is None
 
 
+def test_while_speaking_the_rest_of_the_coachs_voice_before_the_phrase_is_forgiven() -> None:
+    d = Decider()
+    assert d.decide(final("[unk] hold on"), SPEAKING, True) is Command.PAUSE
+    assert d.decide(final("[unk] [unk] stop"), SPEAKING, True) is Command.STOP
+    assert d.decide(final("stop [unk]"), SPEAKING, True) is None
+    assert d.decide(final("[unk] hold on"), STROKING, False) is None
+
+
 def test_while_speaking_only_confident_barge_in_phrases_count() -> None:
     d = Decider(Settings(min_confidence_speaking=0.85))
     assert d.decide(final("stop", 0.8), SPEAKING, True) is None
