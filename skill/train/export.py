@@ -91,7 +91,7 @@ def nnet3(dim: int, layers: list[tuple[np.ndarray, np.ndarray]], priors: np.ndar
     return s
 
 
-def write_conf(conf: Path, beam: float = 11.0, max_active: int = 2000) -> None:
+def write_conf(conf: Path, beam: float = 10.0, max_active: int = 1000) -> None:
     conf.mkdir(parents=True, exist_ok=True)
     (conf / "mfcc.conf").write_text("".join(f"--{k}={v}\n" for k, v in MFCC_CONF.items()))
     (conf / "model.conf").write_text(

@@ -38,7 +38,7 @@ class Settings:
     epochs: tuple[int, ...] = (3, 3, 4, 10)  #: epochs per alignment pass (realign between)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
     specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
-    frame_costs: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 3.0)  #: [unk] per-frame costs tried
+    frame_costs: tuple[float, ...] = (1.5, 2.5)  #: [unk] per-frame costs tried
 
 
 def _labels(
