@@ -54,6 +54,7 @@ class Settings:
     """Tuning of the listening rules (see bench/listen_bench.py for how they were chosen)."""
 
     end_silence: float = 0.18
+    barge_in_chunks: int = 3
     quiet_margin_db: float = 10.0
     min_confidence: float = 0.5
     min_confidence_careful: float = 0.7

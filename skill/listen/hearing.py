@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from skill.commands import Mode, grammar, speaking_grammar
-from skill.listen.decide import Decider, Detection, EndOfSpeech, Hypothesis, Settings
+from skill.listen.decide import UNKNOWN, Decider, Detection, EndOfSpeech, Hypothesis, Settings
 from skill.listen.mic import RATE, Chunk
-
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +82,9 @@ class Hearing:
         self._end = EndOfSpeech(settings or Settings())
         self._phrases: tuple[str, ...] | None = None
         self._in_words = False
+        self._settings = settings or Settings()
+        self._partial = ""
+        self._stable = 0
 
     def hear(self, chunk: Chunk) -> Detection | None:
         state = self._context()
@@ -95,9 +97,27 @@ class Hearing:
         hypothesis = self._recognizer.feed(pcm)
         if hypothesis is not None and not hypothesis.final and hypothesis.text:
             self._in_words = True
-        if self._in_words and self._end.over() and (hypothesis is None or not hypothesis.final):
+        pending = self._in_words and (hypothesis is None or not hypothesis.final)
+        if pending and (self._end.over() or (state.speaking and self._barge_in(hypothesis))):
             hypothesis = self._recognizer.finish()
         return self._decide(hypothesis, state.speaking)
+
+    def _barge_in(self, hypothesis: Hypothesis | None) -> bool:
+        """While the coach speaks, the user's voice and the coach's overlap and the utterance
+        may not end in quiet: a barge-in phrase that stays the partial result's last words
+        for a few chunks is enough."""
+        text = hypothesis.text if hypothesis is not None else self._partial
+        if text != self._partial:
+            self._partial, self._stable = text, 0
+        self._stable += 1
+        tail = text.replace(UNKNOWN, " ").strip()
+        said = " ".join(tail.split())
+        return (
+            bool(said)
+            and said in (self._phrases or ())
+            and text.rstrip().endswith(said)
+            and self._stable >= self._settings.barge_in_chunks
+        )
 
     def flush(self) -> Detection | None:
         """End of the audio (a file): decide on whatever was being said."""
@@ -109,6 +129,7 @@ class Hearing:
         if hypothesis is None or not hypothesis.final:
             return None
         self._in_words = False
+        self._partial, self._stable = "", 0
         command = self._decider.decide(hypothesis, self._phrases or (), speaking)
         if command is None:
             if hypothesis.text:

@@ -1,0 +1,247 @@
+"""Benchmark of hands-free control (issue 5), through the same Hearing path as the live app.
+
+Offline, on a simulated room (16 kHz, 30 ms chunks, the real recognizer, echo canceller
+and decision rules), with commands spoken by the HELD-OUT voices (never trained on):
+
+* reaction: end of the command word -> the command decided (plus the measured time the
+  listening path spent on that chunk); the speaker's own reaction (cut-off / first sample,
+  bench/voice_latency.py) comes on top;
+* barge-in: barge-in phrases spoken over the coach's voice at 0 and -6 dB relative to the
+  coach's echo, the coach's playback convolved with a room response (RT60 0.5 s);
+* self-triggers: a whole rendered back-massage session played into the room with nobody
+  else speaking, with and without echo cancellation;
+* CPU of the listening path (real-time factor).
+
+usage: python bench/listen_bench.py [--model DIR] [--quick]
+Prints Markdown tables for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import heldout
+
+from skill.commands import BARGE_IN, Command, Mode, grammar, parse, phrases_for
+from skill.events import Cue, Event, ModeChanged, Say
+from skill.listen.aec import Reference, WebRtcEcho
+from skill.listen.hearing import Hangover, Hearing, Listening
+from skill.listen.mic import BLOCK, RATE, Chunk
+from skill.loading import load_routine
+from skill.model.recognizer import CommandRecognizer
+from skill.simulate import simulate
+from skill.speech.render import render_events
+from skill.speech.settings import VoiceSettings, cache_dir
+from skill.speech.tts import CachedTts, Pyttsx3Tts, Resampled
+from skill.train import augment as A
+
+MODEL = Path(__file__).resolve().parents[1] / "models" / "coach-commands"
+Samples = np.ndarray
+
+
+@dataclass
+class Heard:
+    t: float
+    command: Command
+    cost: float  # seconds the listening path spent on that chunk
+
+
+def level(x: Samples) -> float:
+    return float(np.sqrt(A.active_power(x.astype(np.float64))) + 1e-9)
+
+
+def run(
+    rec: CommandRecognizer,
+    mic: Samples,
+    far: Samples | None,
+    context: Callable[[int], Listening],
+) -> tuple[list[Heard], float]:
+    """Hear ``mic`` (int16) chunk by chunk; ``far`` is what the speaker played (int16)."""
+    reference = Reference()
+    echo = WebRtcEcho(reference) if far is not None else None
+    index = [0]
+    hearing = Hearing(rec, lambda: context(index[0]), echo, rec.listening_settings())
+    rec.reset()
+    heard: list[Heard] = []
+    busy = 0.0
+    for i in range(0, len(mic) - BLOCK + 1, BLOCK):
+        index[0] = i
+        if far is not None:
+            reference.push(far[i : i + BLOCK])
+        t0 = time.perf_counter()
+        found = hearing.hear(Chunk(mic[i : i + BLOCK].tobytes(), i / RATE))
+        cost = time.perf_counter() - t0
+        busy += cost
+        if found is not None:
+            heard.append(Heard((i + BLOCK) / RATE, found.command, cost))
+    return heard, busy
+
+
+def word_end(x: Samples) -> float:
+    """Time of the last sample of speech (within 35 dB of the clip's peak)."""
+    env = np.abs(x.astype(np.float64))
+    loud = np.nonzero(env > env.max() * 10 ** (-35 / 20))[0]
+    return float(loud[-1]) / RATE
+
+
+def to16(x: Samples) -> Samples:
+    return np.clip(x, -32768, 32767).astype(np.int16)
+
+
+def reaction(rec: CommandRecognizer, voices: Sequence[str], rng: np.random.Generator) -> None:
+    phrases = grammar(Mode.STROKING)
+    quiet = Listening(Mode.STROKING, False)
+    delays, right, total = [], 0, 0
+    for voice in voices:
+        for phrase in phrases:
+            clip = heldout.synth(voice, phrase).astype(np.float64)
+            x = A.pad(clip, 0.6, 1.5)
+            x = A.mix(x, A.pink(len(x), rng), 30)  # a quiet room
+            end = 0.6 + word_end(clip)
+            heard, _ = run(rec, to16(x), None, lambda i: quiet)
+            total += 1
+            want = parse(phrase)
+            hits = [h for h in heard if h.command is want]
+            if hits and len(heard) == 1:
+                right += 1
+                delays.append(hits[0].t + hits[0].cost - end)
+    delays.sort()
+    p95 = delays[int(0.95 * (len(delays) - 1))]
+    print("\n| reaction (quiet room, held-out voices) | n | correct | median ms | p95 ms |")
+    print("|---|---|---|---|---|")
+    print(
+        f"| command word end -> command decided | {total} | {100 * right / total:.1f}% "
+        f"| {1000 * statistics.median(delays):.0f} | {1000 * p95:.0f} |"
+    )
+
+
+def coach_lines(tts: CachedTts, rate: int) -> list[tuple[str, Samples]]:
+    routine = load_routine("back-massage")
+    texts = [routine.steps[i].instruction for i in (0, 2, 5)]
+    return [(t, tts.render(t, rate).samples.astype(np.float64)) for t in texts]
+
+
+def barge_in(
+    rec: CommandRecognizer,
+    voices: Sequence[str],
+    lines: list[tuple[str, Samples]],
+    rng: np.random.Generator,
+) -> None:
+    phrases = phrases_for(BARGE_IN)
+    print("\n| barge-in over the coach (room RT60 0.5 s) | n | caught | false other |")
+    print("|---|---|---|---|")
+    for rel_db in (0.0, -6.0):
+        caught = wrong = total = 0
+        for k, voice in enumerate(voices):
+            for j, phrase in enumerate(phrases):
+                text, far = lines[(j + k) % len(lines)]
+                echo = A.reverb(far, 0.5, rng) * 0.5
+                user = A.reverb(heldout.synth(voice, phrase).astype(np.float64), 0.3, rng)
+                user *= level(echo) / level(user) * 10 ** (rel_db / 20)
+                at = int(1.5 * RATE)
+                n = max(len(far), at + len(user) + RATE)
+                mic = np.zeros(n)
+                mic[: len(echo)] += echo
+                mic[at : at + len(user)] += user
+                mic += A.pink(n, rng) * level(echo) * 10 ** (-40 / 20)
+                farp = np.zeros(n)
+                farp[: len(far)] = far
+                playing = np.abs(farp) > 300
+
+                def context(i: int, text: str = text, playing: Samples = playing) -> Listening:
+                    talking = bool(playing[max(0, i - 800) : i + BLOCK].any())
+                    return Listening(Mode.STROKING, talking, text)
+
+                heard, _ = run(rec, to16(mic), to16(farp), context)
+                total += 1
+                want = parse(phrase)
+                if any(h.command is want for h in heard):
+                    caught += 1
+                wrong += sum(h.command is not want for h in heard)
+        print(
+            f"| command {rel_db:+.0f} dB vs coach echo | {total} | {100 * caught / total:.1f}% "
+            f"| {wrong} |"
+        )
+
+
+def timeline(events: Sequence[Event]) -> tuple[list[tuple[float, str]], list[tuple[float, Mode]]]:
+    said = [(e.t, e.text) for e in events if isinstance(e, Say | Cue)]
+    modes = [(0.0, Mode.INTRO)] + [
+        (e.t, Mode(e.mode)) for e in events if isinstance(e, ModeChanged)
+    ]
+    return said, modes
+
+
+def self_triggers(
+    rec: CommandRecognizer, tts: CachedTts, settings: VoiceSettings, minutes: float | None
+) -> None:
+    routine = load_routine("back-massage")
+    events = simulate(routine)
+    rendered = render_events(events, tts, settings)
+    far = rendered.pcm.resampled(RATE).samples.astype(np.float64)
+    if minutes is not None:
+        far = far[: int(minutes * 60 * RATE)]
+    rng = np.random.default_rng(7)
+    echo = A.reverb(far, 0.5, rng) * 0.5
+    mic = echo + A.pink(len(echo), rng) * level(echo) * 10 ** (-40 / 20)
+    said, modes = timeline(events)
+    said_t = np.array([t for t, _ in said])
+    mode_t = np.array([t for t, _ in modes])
+    playing = np.abs(far) > 300
+    hang = Hangover()
+
+    def context(i: int) -> Listening:
+        t = i / RATE
+        talking = hang(bool(playing[max(0, i - BLOCK) : i + BLOCK].any()), t)
+        line = said[max(0, int(np.searchsorted(said_t, t, "right")) - 1)][1]
+        mode = modes[max(0, int(np.searchsorted(mode_t, t, "right")) - 1)][1]
+        return Listening(mode, talking, line)
+
+    minutes = len(far) / RATE / 60
+    print(
+        f"\n| self-triggers: whole back-massage session played into the room ({minutes:.1f} min)"
+        " | commands fired | listening RTF |"
+    )
+    print("|---|---|---|")
+    for name, reference in (("with echo cancellation", far), ("without", None)):
+        heard, busy = run(
+            rec, to16(mic), to16(reference) if reference is not None else None, context
+        )
+        fired = ", ".join(f"{h.command.value}@{h.t:.0f}s" for h in heard) or "none"
+        print(f"| {name} | {len(heard)} ({fired}) | {busy / (len(far) / RATE):.3f} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--quick", action="store_true", help="one held-out voice only")
+    parser.add_argument("--parts", default="reaction,barge,self", help="which measurements")
+    parser.add_argument("--minutes", type=float, default=None, help="cut the session (self)")
+    args = parser.parse_args()
+    rec = CommandRecognizer(args.model)
+    voices = heldout.VOICES[:1] if args.quick else heldout.VOICES
+    settings = VoiceSettings()
+    tts = CachedTts(Resampled(Pyttsx3Tts(settings.voice), RATE), cache_dir())
+    rng = np.random.default_rng(3)
+    print(f"model: {args.model}; held-out voices: {', '.join(voices)}")
+    parts = args.parts.split(",")
+    if "reaction" in parts:
+        reaction(rec, voices, rng)
+    if "barge" in parts:
+        barge_in(rec, voices, coach_lines(tts, settings.rate), rng)
+    if "self" in parts:
+        self_triggers(rec, tts, settings, args.minutes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
