@@ -23,7 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +45,9 @@ from skill.speech.tts import CachedTts, Pyttsx3Tts, Resampled
 from skill.train import augment as A
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "coach-commands"
+TUNE: dict[str, float | int] = {}  # --set NAME=VALUE overrides of skill.listen.decide.Settings
+#: output buffer + room + input buffer: the echo reaches the microphone this much later
+ECHO_DELAY = 0.04
 Samples = np.ndarray
 
 
@@ -69,7 +72,9 @@ def run(
     reference = Reference()
     echo = WebRtcEcho(reference) if far is not None else None
     index = [0]
-    hearing = Hearing(rec, lambda: context(index[0]), echo, rec.listening_settings())
+    hearing = Hearing(
+        rec, lambda: context(index[0]), echo, replace(rec.listening_settings(), **TUNE)
+    )
     rec.reset()
     heard: list[Heard] = []
     busy = 0.0
@@ -84,6 +89,10 @@ def run(
         if found is not None:
             heard.append(Heard((i + BLOCK) / RATE, found.command, cost))
     return heard, busy
+
+
+def delayed(x: Samples) -> Samples:
+    return np.concatenate([np.zeros(int(ECHO_DELAY * RATE)), x])[: len(x)]
 
 
 def word_end(x: Samples) -> float:
@@ -144,7 +153,7 @@ def barge_in(
         for k, voice in enumerate(voices):
             for j, phrase in enumerate(phrases):
                 text, far = lines[(j + k) % len(lines)]
-                echo = A.reverb(far, 0.5, rng) * 0.5
+                echo = delayed(A.reverb(far, 0.5, rng) * 0.5)
                 user = A.reverb(heldout.synth(voice, phrase).astype(np.float64), 0.3, rng)
                 user *= level(echo) / level(user) * 10 ** (rel_db / 20)
                 at = int(1.5 * RATE)
@@ -191,7 +200,7 @@ def self_triggers(
     if minutes is not None:
         far = far[: int(minutes * 60 * RATE)]
     rng = np.random.default_rng(7)
-    echo = A.reverb(far, 0.5, rng) * 0.5
+    echo = delayed(A.reverb(far, 0.5, rng) * 0.5)
     mic = echo + A.pink(len(echo), rng) * level(echo) * 10 ** (-40 / 20)
     said, modes = timeline(events)
     said_t = np.array([t for t, _ in said])
@@ -226,8 +235,14 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one held-out voice only")
     parser.add_argument("--parts", default="reaction,barge,self", help="which measurements")
     parser.add_argument("--minutes", type=float, default=None, help="cut the session (self)")
+    parser.add_argument("--set", action="append", default=[], help="Settings NAME=VALUE")
     args = parser.parse_args()
     rec = CommandRecognizer(args.model)
+    for item in args.set:
+        name, value = item.split("=")
+        TUNE[name] = int(value) if name == "barge_in_chunks" else float(value)
+    if TUNE:
+        print(f"settings: {TUNE}")
     voices = heldout.VOICES[:1] if args.quick else heldout.VOICES
     settings = VoiceSettings()
     tts = CachedTts(Resampled(Pyttsx3Tts(settings.voice), RATE), cache_dir())

@@ -54,11 +54,16 @@ class Settings:
     """Tuning of the listening rules (see bench/listen_bench.py for how they were chosen)."""
 
     end_silence: float = 0.18
-    barge_in_chunks: int = 3
+    barge_in_chunks: int = 4
+    #: while speaking: a command whose audio lost more than this to echo cancellation
+    #: (cleaned vs. raw power over the last 0.75 s) was the coach's own voice
+    echo_ratio_db: float = -8.0
+    #: while speaking: forgive unknown words before the phrase (the coach's voice left over)
+    forgive_leading_unknown: bool = True
     quiet_margin_db: float = 10.0
     min_confidence: float = 0.5
     min_confidence_careful: float = 0.7
-    min_confidence_speaking: float = 0.7
+    min_confidence_speaking: float = 0.9
 
 
 class EndOfSpeech:
@@ -66,14 +71,15 @@ class EndOfSpeech:
 
     def __init__(self, settings: Settings = Settings()) -> None:
         self._settings = settings
-        self._floor = -60.0
+        self._floor: float | None = None
         self.quiet = 0.0
 
     def update(self, level_db: float, seconds: float) -> float:
         """Feed one chunk's level; returns the seconds of quiet up to now."""
         # Follow the floor down at once and up slowly (3 dB/s): speech is brief, rooms hum.
-        self._floor = min(level_db, self._floor + 3.0 * seconds)
-        loud = level_db >= self._floor + self._settings.quiet_margin_db
+        floor = level_db if self._floor is None else min(level_db, self._floor + 3.0 * seconds)
+        self._floor = floor
+        loud = level_db >= floor + self._settings.quiet_margin_db
         self.quiet = 0.0 if loud else self.quiet + seconds
         return self.quiet
 
@@ -91,7 +97,7 @@ class Decider:
         if not hyp.final:
             return None
         text = hyp.text.strip()
-        if speaking:  # what is left of the coach's own voice may come first: "[unk] hold on"
+        if speaking and self._settings.forgive_leading_unknown:  # "[unk] hold on"
             while text.startswith(UNKNOWN):
                 text = text.removeprefix(UNKNOWN).strip()
         if UNKNOWN in text:

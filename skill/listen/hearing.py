@@ -5,6 +5,8 @@ decided. The live listener, ``transcribe`` and the benchmarks all hear through t
 from __future__ import annotations
 
 import logging
+import math
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -14,6 +16,9 @@ from skill.listen.decide import UNKNOWN, Decider, Detection, EndOfSpeech, Hypoth
 from skill.listen.mic import RATE, Chunk
 
 log = logging.getLogger(__name__)
+
+#: The stretch of audio (30 ms chunks) that decides whether a command was the user's voice.
+ECHO_WINDOW_CHUNKS = 25
 
 
 class Recognizer(Protocol):
@@ -85,6 +90,7 @@ class Hearing:
         self._settings = settings or Settings()
         self._partial = ""
         self._stable = 0
+        self._powers: deque[tuple[float, float]] = deque(maxlen=ECHO_WINDOW_CHUNKS)
 
     def hear(self, chunk: Chunk) -> Detection | None:
         state = self._context()
@@ -93,7 +99,9 @@ class Hearing:
             self._recognizer.set_phrases(phrases)  # never mid-utterance
             self._phrases = phrases
         pcm = self._echo.clean(chunk) if self._echo is not None else chunk.pcm
-        self._end.update(Chunk(pcm, chunk.t).level_db, len(pcm) / 2 / RATE)
+        cleaned = Chunk(pcm, chunk.t).level_db
+        self._powers.append((10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)))
+        self._end.update(cleaned, len(pcm) / 2 / RATE)
         hypothesis = self._recognizer.feed(pcm)
         if hypothesis is not None and not hypothesis.final and hypothesis.text:
             self._in_words = True
@@ -101,6 +109,15 @@ class Hearing:
         if pending and (self._end.over() or (state.speaking and self._barge_in(hypothesis))):
             hypothesis = self._recognizer.finish()
         return self._decide(hypothesis, state.speaking)
+
+    def _mostly_echo(self) -> bool:
+        """Did echo cancellation remove most of what the microphone heard just now? Then
+        what was recognized is what is left of the coach's own voice, not the user's."""
+        if self._echo is None or not self._powers:
+            return False
+        raw = sum(p for p, _ in self._powers)
+        kept = sum(c for _, c in self._powers)
+        return 10 * math.log10((kept + 1e-12) / (raw + 1e-12)) < self._settings.echo_ratio_db
 
     def _barge_in(self, hypothesis: Hypothesis | None) -> bool:
         """While the coach speaks, the user's voice and the coach's overlap and the utterance
@@ -131,6 +148,9 @@ class Hearing:
         self._in_words = False
         self._partial, self._stable = "", 0
         command = self._decider.decide(hypothesis, self._phrases or (), speaking)
+        if command is not None and speaking and self._mostly_echo():
+            log.debug("rejected %r: it was mostly the coach's own voice", hypothesis.text)
+            return None
         if command is None:
             if hypothesis.text:
                 log.debug("rejected %r (confidence %.2f)", hypothesis.text, hypothesis.confidence)
