@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from ..events import CommandHeard, Cue, Event, PaceChanged, Paused, Say, StepStarted, VolumeChanged
 from ..routine import Routine, Step
+from ..timing import voice_rate
 from .settings import VoiceSettings
 from .speaker import Speaker
 
@@ -20,9 +21,9 @@ RATE_MIN, RATE_MAX = 80, 400
 
 
 def rate_for_pace(base_rate: int, pace: float) -> int:
-    """Words per minute at a rhythm ``pace``: the voice follows gently (square root),
-    the same rule the session uses to estimate speaking time."""
-    return int(max(RATE_MIN, min(RATE_MAX, round(base_rate * max(pace, 0.01) ** 0.5))))
+    """Words per minute at a rhythm ``pace``: the voice follows gently, by the same rule
+    the session uses to estimate speaking time (:func:`skill.timing.voice_rate`)."""
+    return int(max(RATE_MIN, min(RATE_MAX, round(base_rate * voice_rate(max(pace, 0.01))))))
 
 
 def step_lines(step: Step) -> list[str]:
