@@ -8,15 +8,20 @@ Pure logic, no audio. Two parts:
   waiting for the recognizer's own, slower end-point. The user hears the coach react
   about 0.2 s after the last word.
 * :class:`Decider` accepts a final result only when it is exactly one phrase of the
-  grammar now active, with no unknown word around it, and confident enough: more so
-  while the coach is speaking, and more so for commands whose false trigger would lose
-  the user's place (next, back, skip, end session). While the coach speaks, unknown
-  words *before* the phrase are forgiven (the rest of the coach's own voice after echo
-  cancellation); the phrases listened for then are only the cheap interruptions.
+  grammar now active, confident enough (more so while the coach is speaking, and more
+  so for commands whose false trigger would lose the user's place: next, back, skip,
+  end session), and spoken on its own: a command is said after a pause, not in the
+  middle of a sentence, and at most a short stretch of unknown sound (a breath, a
+  drawn-out last syllable the model does not know) sits before or after it. Longer
+  unknown speech around the phrase means it was part of ordinary talk. While the coach
+  speaks, unknown sound *before* the phrase is forgiven (the rest of the coach's own
+  voice after echo cancellation) and no pause is needed; the phrases listened for then
+  are only the cheap interruptions.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,6 +41,10 @@ class Hypothesis:
     confidence: float = 1.0
     start: float = 0.0  #: of the first word, seconds from the start of the stream
     end: float = 0.0  #: of the last word
+    unknown_before: float = 0.0  #: seconds of unknown sound ([unk]) before the first word
+    unknown_after: float = 0.0  #: seconds of unknown sound after the last word
+    first: float | None = None  #: start of the first sound recognized, [unk] included
+    last: float | None = None  #: end of the last sound recognized, [unk] included
 
 
 @dataclass(frozen=True)
@@ -58,9 +67,13 @@ class Settings:
     #: while speaking: a command whose audio lost more than this to echo cancellation
     #: (cleaned vs. raw power over the last 0.75 s) was the coach's own voice
     echo_ratio_db: float = -8.0
-    #: while speaking: forgive unknown words before the phrase (the coach's voice left over)
-    forgive_leading_unknown: bool = True
     quiet_margin_db: float = 10.0
+    #: unknown sound allowed around a phrase (seconds, before and after together)
+    max_unknown: float = 0.3
+    #: an utterance still going after this long (seconds) is talk: it is ended and rejected
+    max_utterance: float = 3.0
+    #: quiet needed before a command (seconds since the last speech the recognizer heard)
+    min_pause_before: float = 0.3
     min_confidence: float = 0.5
     min_confidence_careful: float = 0.7
     min_confidence_speaking: float = 0.9
@@ -87,26 +100,58 @@ class EndOfSpeech:
         return self.quiet >= self._settings.end_silence
 
 
+class PauseTracker:
+    """How long it was quiet before each utterance, from the recognizer's word times."""
+
+    def __init__(self) -> None:
+        self._last: float | None = None  #: end of the last sound heard (recognizer time)
+
+    def before(self, hyp: Hypothesis, speaking: bool) -> float:
+        """Seconds from the last sound heard to the start of ``hyp`` (a final result);
+        infinite when nothing was heard before. What is heard while the coach speaks is
+        not counted: it is mostly the coach."""
+        last = self._last
+        if speaking:
+            self._last = None
+        elif hyp.last is not None:
+            self._last = hyp.last
+        if hyp.first is None or last is None or hyp.first < last:
+            return math.inf
+        return hyp.first - last
+
+
 class Decider:
     """Turns final hypotheses into commands."""
 
     def __init__(self, settings: Settings = Settings()) -> None:
         self._settings = settings
 
-    def decide(self, hyp: Hypothesis, grammar: Sequence[str], speaking: bool) -> Command | None:
+    def decide(
+        self,
+        hyp: Hypothesis,
+        grammar: Sequence[str],
+        speaking: bool,
+        pause_before: float = float("inf"),
+    ) -> Command | None:
+        """The command in ``hyp``, if it is one to obey; ``pause_before``: seconds of quiet
+        between the last speech heard and the start of this utterance."""
         if not hyp.final:
             return None
-        text = hyp.text.strip()
-        if speaking and self._settings.forgive_leading_unknown:  # "[unk] hold on"
-            while text.startswith(UNKNOWN):
-                text = text.removeprefix(UNKNOWN).strip()
-        if UNKNOWN in text:
+        words = hyp.text.split()
+        while words and words[0] == UNKNOWN:
+            words.pop(0)
+        while words and words[-1] == UNKNOWN:
+            words.pop()
+        if not words or UNKNOWN in words:
             return None
-        text = normalize(text)
+        text = normalize(" ".join(words))
         command = parse(text) if text in grammar else None
         if command is None:
             return None
         s = self._settings
+        around = hyp.unknown_after + (0.0 if speaking else hyp.unknown_before)
+        if around > s.max_unknown or (not speaking and pause_before < s.min_pause_before):
+            return None
         floor = s.min_confidence_careful if command in CAREFUL else s.min_confidence
         if speaking:
             floor = max(floor, s.min_confidence_speaking)

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from skill.commands import Mode, grammar, speaking_grammar
-from skill.listen.decide import UNKNOWN, Decider, Detection, EndOfSpeech, Hypothesis, Settings
+from skill.listen.decide import (
+    UNKNOWN,
+    Decider,
+    Detection,
+    EndOfSpeech,
+    Hypothesis,
+    PauseTracker,
+    Settings,
+)
 from skill.listen.mic import RATE, Chunk
 
 log = logging.getLogger(__name__)
@@ -91,6 +99,8 @@ class Hearing:
         self._partial = ""
         self._stable = 0
         self._powers: deque[tuple[float, float]] = deque(maxlen=ECHO_WINDOW_CHUNKS)
+        self._pauses = PauseTracker()
+        self._words_since = 0.0  #: stream time the current utterance's words began
 
     def hear(self, chunk: Chunk) -> Detection | None:
         state = self._context()
@@ -104,11 +114,22 @@ class Hearing:
         self._end.update(cleaned, len(pcm) / 2 / RATE)
         hypothesis = self._recognizer.feed(pcm)
         if hypothesis is not None and not hypothesis.final and hypothesis.text:
+            if not self._in_words:
+                self._words_since = chunk.t
             self._in_words = True
         pending = self._in_words and (hypothesis is None or not hypothesis.final)
-        if pending and (self._end.over() or (state.speaking and self._barge_in(hypothesis))):
+        if pending and (
+            self._end.over()
+            or (state.speaking and self._barge_in(hypothesis))
+            or (not state.speaking and self._too_long(chunk.t))
+        ):
             hypothesis = self._recognizer.finish()
         return self._decide(hypothesis, state.speaking)
+
+    def _too_long(self, now: float) -> bool:
+        """Talk, not a command: end it, so the recognizer's work stays bounded (the rest of
+        the sentence then follows without a pause, and is not obeyed either)."""
+        return now - self._words_since >= self._settings.max_utterance
 
     def _mostly_echo(self) -> bool:
         """Did echo cancellation remove most of what the microphone heard just now? Then
@@ -147,7 +168,8 @@ class Hearing:
             return None
         self._in_words = False
         self._partial, self._stable = "", 0
-        command = self._decider.decide(hypothesis, self._phrases or (), speaking)
+        pause = self._pauses.before(hypothesis, speaking)
+        command = self._decider.decide(hypothesis, self._phrases or (), speaking, pause)
         if command is not None and speaking and self._mostly_echo():
             log.debug("rejected %r: it was mostly the coach's own voice", hypothesis.text)
             return None

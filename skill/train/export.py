@@ -95,7 +95,7 @@ def write_conf(conf: Path, beam: float = 10.0, max_active: int = 1000) -> None:
     conf.mkdir(parents=True, exist_ok=True)
     (conf / "mfcc.conf").write_text("".join(f"--{k}={v}\n" for k, v in MFCC_CONF.items()))
     (conf / "model.conf").write_text(
-        f"--min-active=200\n--max-active={max_active}\n--beam={beam}\n--lattice-beam=4.0\n"
+        f"--min-active=200\n--max-active={max_active}\n--beam={beam}\n--lattice-beam=2.0\n"
         f"--acoustic-scale=1.0\n--frame-subsampling-factor={SUB}\n--endpoint.silence-phones=1\n"
         "--endpoint.rule2.min-trailing-silence=0.5\n--endpoint.rule3.min-trailing-silence=0.75\n"
         "--endpoint.rule4.min-trailing-silence=1.0\n"

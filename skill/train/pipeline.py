@@ -22,7 +22,7 @@ from skill.train.features import DIM, mfcc_all
 from skill.train.lexicon import lexicon, phone_set
 from skill.train.specaug import LogMelAugment
 from skill.train.synth import DEV_VOICE, training_voices
-from skill.train.tune import tune
+from skill.train.tune import UNK_COSTS, parse_costs, retune
 
 log = logging.getLogger(__name__)
 VERSION = "1.0.0"
@@ -38,7 +38,7 @@ class Settings:
     epochs: tuple[int, ...] = (3, 3, 4, 10)  #: epochs per alignment pass (realign between)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
     specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
-    frame_costs: tuple[float, ...] = (1.5, 2.5)  #: [unk] per-frame costs tried
+    unk_costs: str = UNK_COSTS  #: [unk] costs tried (entry:per-frame,...)
 
 
 def _labels(
@@ -138,8 +138,6 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     shutil.rmtree(out, ignore_errors=True)
     layers = nnet.export_layers(net, ck["mean"], ck["std"])
     export.write_model(out, lang, DIM, layers, ck["priors"], UnkCosts())
-    best = tune(out, lang, dev, list(s.frame_costs))
-    log.info("tuned on dev (%s): %s (%.0f s)", DEV_VOICE.key, best, time.time() - t0)
     info = {
         "name": out.name,
         "version": VERSION,
@@ -153,12 +151,8 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
             "phones": phones[1:],
         },
         "voices": sorted({v.key for v in training_voices()}),
-        "dev": {
-            "voice": DEV_VOICE.key,
-            "command_accuracy": round(best.accuracy, 3),
-            "false_accepts_per_utterance": round(best.false_accepts, 3),
-        },
-        "unk": asdict(best.unk),
-        "decision": asdict(best.decision),
     }
-    return manifest.write(out, info)
+    manifest.write(out, info)
+    tuned = retune(out, s.seed, parse_costs(s.unk_costs), dev)
+    log.info("tuned on dev (%s): %s (%.0f s)", DEV_VOICE.key, tuned["dev"], time.time() - t0)
+    return tuned

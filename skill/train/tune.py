@@ -1,88 +1,205 @@
-"""Tune the [unk] per-frame cost and the decision rule on the development set (real Vosk)."""
+"""Tune the [unk] per-frame cost and the listening rules on the development voice.
+
+The development set (a training engine's voice never trained on, see ``data.dev_set``) is heard
+through :class:`~skill.listen.hearing.Hearing`, exactly like the microphone path: each command
+clip and each single non-command word as its own stream, and the sentences and noise clips joined
+into one long stream of ordinary talk with pauses between. Each [unk] cost needs one decode;
+the rules are then replayed on the recorded final results (they never change what the
+recognizer hears).
+
+``python -m skill.train.tune --model models/coach-commands`` re-tunes a built model in place.
+"""
 
 from __future__ import annotations
 
+import argparse
+import itertools
+import json
 import logging
-from dataclasses import dataclass
+import sys
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from skill.commands import parse
+import numpy as np
+
+from skill.commands import Command, all_phrases, parse
+from skill.listen.decide import Decider, Hypothesis, PauseTracker, Settings
+from skill.model import manifest
 from skill.model.graph import Lang, UnkCosts, write_graph
-from skill.model.recognizer import CommandRecognizer, Decision
-from skill.train.data import Utt
+from skill.model.recognizer import TUNED, CommandRecognizer
+from skill.model.transcribe import stream
+from skill.train.data import Utt, dev_set
+from skill.train.synth import DEV_VOICE
 
 log = logging.getLogger(__name__)
-CHUNK_BYTES = 3200  # 0.1 s, like the microphone path
+RATE = 16000
+GRID: dict[str, tuple[float, ...]] = {
+    "max_unknown": (0.0, 0.15, 0.3, 0.45),
+    "min_pause_before": (0.0, 0.25, 0.4),
+    "min_confidence": (0.5, 0.7, 0.85),
+    "min_confidence_careful": (0.7, 0.85, 0.95),
+}
+#: accuracy given up for one false accept per hour of talk
+FA_WEIGHT = 0.01
+#: accuracy given up for each single non-command word obeyed (share of those words)
+WORD_WEIGHT = 0.5
+
+
+#: [unk] costs tried (entry:per-frame): cheaper [unk] rejects more single words but eats
+#: more of the commands' edges; an entry cost spares the edges and hurts short words
+UNK_COSTS = "0:1,0:1.5,0:2,0:2.5,4:1.5,4:2.5"
+
+
+def parse_costs(text: str) -> list[UnkCosts]:
+    """``"ENTRY:PER_FRAME,..."`` as [unk] costs."""
+    out = []
+    for item in text.split(","):
+        entry, per_frame = item.split(":")
+        out.append(UnkCosts(entry=float(entry), per_frame=float(per_frame)))
+    return out
 
 
 @dataclass(frozen=True)
 class Score:
     unk: UnkCosts
-    decision: Decision
-    accuracy: float  #: command utterances recognized as the right command
-    false_accepts: float  #: share of non-command utterances that gave a command
+    settings: dict[str, float]  #: the tuned listening settings (``TUNED``)
+    accuracy: float  #: command clips heard as exactly the right command
+    false_accepts_per_hour: float  #: commands heard in the talk stream
+    words_accepted: float  #: share of single non-command words heard as a command
 
     @property
     def value(self) -> float:
-        return self.accuracy - 3.0 * self.false_accepts
+        return (
+            self.accuracy
+            - FA_WEIGHT * self.false_accepts_per_hour
+            - WORD_WEIGHT * self.words_accepted
+        )
 
 
-def decode(model_dir: Path, utts: list[Utt]) -> list[list[dict[str, Any]]]:
-    """Raw Vosk results of every utterance, streamed in 0.1 s chunks with the full grammar."""
-    rec = CommandRecognizer(model_dir, Decision(), verify=False, keep_results=True)
-    out = []
+def talk_stream(utts: list[Utt], seed: int) -> np.ndarray:
+    """Every sentence and noise clip, in order, with 0.3-1.5 s of quiet between them."""
+    rng = np.random.default_rng([seed, 4242])
+    parts: list[np.ndarray] = []
     for u in utts:
-        rec.results = []
-        pcm = u.audio.tobytes()
-        for i in range(0, len(pcm), CHUNK_BYTES):
-            rec.accept(pcm[i : i + CHUNK_BYTES])
-        rec.flush()
-        rec.reset()
-        out.append(rec.results)
+        if u.kind in ("talk", "noise"):
+            parts += [u.audio, np.zeros(int(RATE * rng.uniform(0.3, 1.5)), dtype=np.int16)]
+    return np.concatenate(parts) if parts else np.zeros(RATE, dtype=np.int16)
+
+
+def hear(rec: CommandRecognizer, pcm: np.ndarray) -> list[Hypothesis]:
+    """Every final result of one stream heard through the live path."""
+    rec.reset()
+    rec.keep_results, rec.results = True, []
+    for _ in stream(rec, pcm.tobytes()):
+        pass
+    return list(rec.results)
+
+
+def replay(hyps: list[Hypothesis], settings: Settings) -> list[Command]:
+    """The commands the listener would obey in one stream under ``settings``."""
+    decider, pauses, grammar = Decider(settings), PauseTracker(), all_phrases()
+    out = []
+    for h in hyps:
+        command = decider.decide(h, grammar, False, pauses.before(h, False))
+        if command is not None:
+            out.append(command)
     return out
 
 
-def score(
-    rec_results: list[list[dict[str, Any]]],
-    utts: list[Utt],
-    unk: UnkCosts,
-    decision: Decision,
-    model_dir: Path,
-) -> Score:
-    rec = CommandRecognizer(model_dir, decision, verify=False)
-    ok = n_cmd = fa = n_neg = 0
-    for u, results in zip(utts, rec_results, strict=True):
-        got = [d.command for r in results for d in rec.detections(r)]
-        if u.kind == "cmd":
-            n_cmd += 1
-            ok += got == [parse(u.text)]
-        else:
-            n_neg += 1
-            fa += bool(got)
-    return Score(unk, decision, ok / max(1, n_cmd), fa / max(1, n_neg))
+@dataclass(frozen=True)
+class Heard:
+    """The final results of the development set under one [unk] cost."""
+
+    commands: list[tuple[Command, list[Hypothesis]]]  #: one stream per command clip
+    words: list[list[Hypothesis]]  #: one stream per single non-command word
+    talk: list[Hypothesis]  #: the talk stream
+    talk_hours: float
 
 
-def tune(model_dir: Path, lang: Lang, utts: list[Utt], frame_costs: list[float]) -> Score:
-    """Try each per-frame [unk] cost and decision rule; write and return the best."""
+def score(unk: UnkCosts, heard: Heard, values: dict[str, float]) -> Score:
+    settings = replace(Settings(), **values)  # type: ignore[arg-type]
+    ok = sum(replay(hyps, settings) == [want] for want, hyps in heard.commands)
+    fa = len(replay(heard.talk, settings))
+    words = sum(bool(replay(hyps, settings)) for hyps in heard.words)
+    return Score(
+        unk,
+        values,
+        ok / max(1, len(heard.commands)),
+        fa / heard.talk_hours,
+        words / max(1, len(heard.words)),
+    )
+
+
+def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) -> Score:
+    """Try each [unk] cost and every rule setting of ``GRID``; write the best graph and return
+    its score."""
+    talk_pcm = talk_stream(utts, 0)
+    talk_hours = len(talk_pcm) / RATE / 3600
+    cmd_utts = [u for u in utts if u.kind == "cmd"]
+    word_utts = [u for u in utts if u.kind == "word"]
     best: Score | None = None
-    for fc in frame_costs:
-        unk = UnkCosts(per_frame=fc)
+    for unk in costs:
         write_graph(model_dir / "graph", lang, unk)
-        results = decode(model_dir, utts)
-        for reject_unk in (True, False):
-            for conf in (0.0, 0.5, 0.7, 0.85):
-                s = score(results, utts, unk, Decision(conf, reject_unk), model_dir)
-                log.info(
-                    "dev: frame cost %.2f reject_unk %s min_conf %.2f -> acc %.3f FA %.3f",
-                    fc,
-                    reject_unk,
-                    conf,
-                    s.accuracy,
-                    s.false_accepts,
-                )
-                if best is None or s.value > best.value:
-                    best = s
+        rec = CommandRecognizer(model_dir, verify=False)
+        rec.set_phrases(all_phrases())
+        heard = Heard(
+            [(parse(u.text) or Command.HELP, hear(rec, u.audio)) for u in cmd_utts],
+            [hear(rec, u.audio) for u in word_utts],
+            hear(rec, talk_pcm),
+            talk_hours,
+        )
+        for combo in itertools.product(*GRID.values()):
+            s = score(unk, heard, dict(zip(GRID, combo, strict=True)))
+            if best is None or s.value > best.value:
+                best = s
+        assert best is not None
+        log.info("dev: [unk] %s -> best so far %s", unk, best)
     assert best is not None
     write_graph(model_dir / "graph", lang, best.unk)
+    log.info(
+        "dev: %d command clips, %d single words, %.1f min of talk",
+        len(cmd_utts),
+        len(word_utts),
+        60 * talk_hours,
+    )
     return best
+
+
+def retune(
+    model_dir: Path, seed: int, costs: list[UnkCosts], dev: list[Utt] | None = None
+) -> dict[str, Any]:
+    """Tune a built model in place (graph costs, listening rules) and rewrite its manifest."""
+    info = manifest.load(model_dir)
+    lang = Lang.load(model_dir / "graph" / "lang.json")
+    best = tune(model_dir, lang, dev if dev is not None else dev_set(seed), costs)
+    info.pop("files", None)
+    info["unk"] = asdict(best.unk)
+    info["decision"] = best.settings
+    info["dev"] = {
+        "voice": DEV_VOICE.key,
+        "command_accuracy": round(best.accuracy, 3),
+        "false_accepts_per_hour": round(best.false_accepts_per_hour, 2),
+        "single_words_accepted": round(best.words_accepted, 3),
+    }
+    info.setdefault("training", {})["unk_costs_tried"] = [[c.entry, c.per_frame] for c in costs]
+    return manifest.write(model_dir, info)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m skill.train.tune", description=__doc__)
+    p.add_argument("--model", type=Path, required=True)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--unk-costs", default=UNK_COSTS, help="[unk] costs to try: ENTRY:PER_FRAME,...")
+    a = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
+    costs = parse_costs(a.unk_costs)
+    info = retune(a.model, a.seed, costs)
+    print(json.dumps({k: info[k] for k in ("unk", "decision", "dev")}, indent=2))
+    return 0
+
+
+assert set(GRID) == set(TUNED)
+
+if __name__ == "__main__":
+    sys.exit(main())

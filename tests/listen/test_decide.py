@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
 from skill.commands import Command, Mode, grammar, speaking_grammar
-from skill.listen.decide import Decider, EndOfSpeech, Hypothesis, Settings
+from skill.listen.decide import Decider, EndOfSpeech, Hypothesis, PauseTracker, Settings
 
 STROKING = grammar(Mode.STROKING)
 SPEAKING = speaking_grammar(Mode.STROKING)
 
 
-def final(text: str, confidence: float = 0.99) -> Hypothesis:
-    return Hypothesis(text, final=True, confidence=confidence)
+def final(
+    text: str, confidence: float = 0.99, before: float = 0.0, after: float = 0.0
+) -> Hypothesis:
+    return Hypothesis(
+        text, final=True, confidence=confidence, unknown_before=before, unknown_after=after
+    )
 
 
 def test_a_confident_final_phrase_is_a_command_a_partial_is_not() -> None:
@@ -27,20 +35,47 @@ def test_careful_commands_need_more_confidence() -> None:
     assert d.decide(final("end session", 0.75), STROKING, False) is Command.END
 
 
-def test_unknown_words_around_a_phrase_reject_the_utterance() -> None:
-    d = Decider()
-    assert d.decide(final("[unk] pause"), STROKING, False) is None
-    assert d.decide(final("pause [unk]"), STROKING, False) is None
+def test_long_unknown_sound_around_a_phrase_means_it_was_part_of_talk() -> None:
+    d = Decider(Settings(max_unknown=0.3))
+    assert d.decide(final("[unk] pause", before=0.6), STROKING, False) is None
+    assert d.decide(final("pause [unk]", after=0.5), STROKING, False) is None
+    assert d.decide(final("[unk] pause [unk]", before=0.2, after=0.2), STROKING, False) is None
+    assert d.decide(final("pause [unk]", after=0.2), STROKING, False) is Command.PAUSE
+    assert d.decide(final("[unk] faster", before=0.1), STROKING, False) is Command.FASTER
     assert d.decide(final("[unk]"), STROKING, False) is None
     assert d.decide(final(""), STROKING, False) is None
 
 
+def test_unknown_sound_inside_a_phrase_rejects_it() -> None:
+    assert Decider().decide(final("end [unk] session"), STROKING, False) is None
+
+
+def test_a_command_needs_a_pause_before_it() -> None:
+    d = Decider(Settings(min_pause_before=0.3))
+    assert d.decide(final("go back"), STROKING, False, pause_before=0.1) is None
+    assert d.decide(final("go back"), STROKING, False, pause_before=0.5) is Command.BACK
+    assert d.decide(final("hold on"), SPEAKING, True, pause_before=0.0) is Command.PAUSE
+
+
+def test_pauses_are_measured_between_utterances_but_not_across_the_coachs_voice() -> None:
+    pauses = PauseTracker()
+    talk = Hypothesis("[unk]", True, first=1.0, last=2.5)
+    assert pauses.before(talk, False) == math.inf
+    assert pauses.before(Hypothesis("go back", True, first=2.6, last=3.0), False) == (
+        pytest.approx(0.1)
+    )
+    assert pauses.before(Hypothesis("[unk]", True, first=3.8, last=4.0), True) == (
+        pytest.approx(0.8)
+    )
+    assert pauses.before(Hypothesis("next", True, first=4.2, last=4.5), False) == math.inf
+
+
 def test_while_speaking_the_rest_of_the_coachs_voice_before_the_phrase_is_forgiven() -> None:
-    d = Decider()
-    assert d.decide(final("[unk] hold on"), SPEAKING, True) is Command.PAUSE
-    assert d.decide(final("[unk] [unk] stop"), SPEAKING, True) is Command.STOP
-    assert d.decide(final("stop [unk]"), SPEAKING, True) is None
-    assert d.decide(final("[unk] hold on"), STROKING, False) is None
+    d = Decider(Settings(max_unknown=0.3))
+    assert d.decide(final("[unk] hold on", before=2.0), SPEAKING, True) is Command.PAUSE
+    assert d.decide(final("[unk] [unk] stop", before=1.0), SPEAKING, True) is Command.STOP
+    assert d.decide(final("stop [unk]", after=0.6), SPEAKING, True) is None
+    assert d.decide(final("[unk] hold on", before=2.0), STROKING, False) is None
 
 
 def test_while_speaking_only_confident_barge_in_phrases_count() -> None:

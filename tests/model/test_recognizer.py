@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from skill.commands import Command, Mode, grammar
-from skill.model.recognizer import CommandRecognizer, Detection
+from skill.listen.decide import Detection
+from skill.model.recognizer import CommandRecognizer
 from skill.model.transcribe import stream
 
 from .conftest import DATA, command_clips, pcm
