@@ -25,8 +25,8 @@ from skill.listen.mic import RATE, Chunk
 
 log = logging.getLogger(__name__)
 
-#: The stretch of audio (30 ms chunks) that decides whether a command was the user's voice.
-ECHO_WINDOW_CHUNKS = 25
+#: How much audio (30 ms chunks) is kept to decide whether a command was the user's voice.
+ECHO_WINDOW_CHUNKS = 100
 
 
 class Recognizer(Protocol):
@@ -98,7 +98,9 @@ class Hearing:
         self._settings = settings or Settings()
         self._partial = ""
         self._stable = 0
-        self._powers: deque[tuple[float, float]] = deque(maxlen=ECHO_WINDOW_CHUNKS)
+        #: (recognizer time at the chunk's start and end, raw power, power after echo removal)
+        self._powers: deque[tuple[float, float, float, float]] = deque(maxlen=ECHO_WINDOW_CHUNKS)
+        self._fed = 0.0  #: seconds of audio given to the recognizer (its clock)
         self._pauses = PauseTracker()
         self._words_since = 0.0  #: stream time the current utterance's words began
 
@@ -110,7 +112,8 @@ class Hearing:
             self._phrases = phrases
         pcm = self._echo.clean(chunk) if self._echo is not None else chunk.pcm
         cleaned = Chunk(pcm, chunk.t).level_db
-        self._powers.append((10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)))
+        start, self._fed = self._fed, self._fed + len(pcm) / 2 / RATE
+        self._powers.append((start, self._fed, 10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)))
         self._end.update(cleaned, len(pcm) / 2 / RATE)
         hypothesis = self._recognizer.feed(pcm)
         if hypothesis is not None and not hypothesis.final and hypothesis.text:
@@ -131,13 +134,20 @@ class Hearing:
         the sentence then follows without a pause, and is not obeyed either)."""
         return now - self._words_since >= self._settings.max_utterance
 
-    def _mostly_echo(self) -> bool:
-        """Did echo cancellation remove most of what the microphone heard just now? Then
-        what was recognized is what is left of the coach's own voice, not the user's."""
-        if self._echo is None or not self._powers:
+    def _mostly_echo(self, hypothesis: Hypothesis) -> bool:
+        """Did echo cancellation remove most of what the microphone heard while the phrase
+        was spoken? Then what was recognized is what is left of the coach's own voice."""
+        if self._echo is None:
             return False
-        raw = sum(p for p, _ in self._powers)
-        kept = sum(c for _, c in self._powers)
+        during = [
+            (raw, kept)
+            for t0, t1, raw, kept in self._powers
+            if t1 > hypothesis.start and t0 < hypothesis.end
+        ] or [(raw, kept) for _, _, raw, kept in self._powers]
+        if not during:
+            return False
+        raw = sum(r for r, _ in during)
+        kept = sum(k for _, k in during)
         return 10 * math.log10((kept + 1e-12) / (raw + 1e-12)) < self._settings.echo_ratio_db
 
     def _barge_in(self, hypothesis: Hypothesis | None) -> bool:
@@ -170,7 +180,7 @@ class Hearing:
         self._partial, self._stable = "", 0
         pause = self._pauses.before(hypothesis, speaking)
         command = self._decider.decide(hypothesis, self._phrases or (), speaking, pause)
-        if command is not None and speaking and self._mostly_echo():
+        if command is not None and speaking and self._mostly_echo(hypothesis):
             log.debug("rejected %r: it was mostly the coach's own voice", hypothesis.text)
             return None
         if command is None:

@@ -12,7 +12,7 @@ import numpy as np
 from skill.train import augment as A
 from skill.train.lexicon import phonemize
 from skill.train.synth import DEV_VOICE, Voice, synthesize, training_voices
-from skill.train.text import command_phrases, other_words, sentences
+from skill.train.text import DEV_SENTENCES, command_phrases, other_words, sentences
 
 log = logging.getLogger(__name__)
 WORKERS = 2
@@ -61,6 +61,7 @@ def plan(
     n_sentences: int,
     word_voices: int,
     cmd_copies: int,
+    talk: tuple[str, ...] = (),
 ) -> list[Job]:
     """The list of base utterances for ``voices``."""
     rng = random.Random(seed)
@@ -82,7 +83,7 @@ def plan(
     for w in other_words():
         for v in rng.sample(voices, min(word_voices, len(voices))):
             add(v, w, "word", rng.uniform(0.85, 1.2), 1)
-    for s in sentences(n_sentences, rng):
+    for s in [*sentences(n_sentences, rng), *talk]:
         add(rng.choice(voices), s, "talk", rng.uniform(0.85, 1.2), 1)
     return jobs
 
@@ -177,6 +178,7 @@ def training_set(seed: int, scale: float = 1.0) -> list[Utt]:
 
 
 def dev_set(seed: int) -> list[Utt]:
-    """The development set (held-out TRAINING engine ``flite rms``) for tuning rejection."""
-    jobs = plan(seed + 7777, [DEV_VOICE], 0, 80, 1, 2)
+    """The development set (held-out TRAINING engine ``flite rms``) for tuning rejection,
+    with development-only talk (``text.DEV_SENTENCES``) besides the training kinds."""
+    jobs = plan(seed + 7777, [DEV_VOICE], 0, 80, 1, 2, DEV_SENTENCES)
     return build(jobs, seed + 7777, 20)

@@ -125,3 +125,50 @@ def sentences(n: int, rng: random.Random) -> list[str]:
     while len(out) < n:
         out.append(" ".join((rng.choice(_SUBJECTS), rng.choice(_VERBS), rng.choice(_COMPLEMENTS))))
     return out[:n]
+
+
+#: Development-only talk (tuning rejection; never trained on, and not the benchmark's
+#: ``bench/talk.txt``): natural sentences, some with command words inside them, as people say
+#: them to each other during a massage, punctuated so that the voices pause where people do.
+DEV_SENTENCES: tuple[str, ...] = (
+    "could you go back, to that spot on the left side?",
+    "i think we should stop, for a drink of water soon.",
+    "that is the next thing, on my list for tomorrow.",
+    "you can be a bit softer, near the bottom of my ribs.",
+    "wait, my hair is caught under the towel.",
+    "the phone rang again, but i let it go to voicemail.",
+    "do you remember, how long the drive took last time?",
+    "i want to finish the book before the weekend",
+    "it feels better, when you press a little harder there.",
+    "the last time we did this i fell asleep straight away",
+    "should i turn the music louder, or is it fine?",
+    "let us skip the dessert tonight, we ate so much.",
+    "i wonder what time it is, getting pretty late.",
+    "my back has been so stiff since i started the new job",
+    "can you repeat, what the doctor said about my knee?",
+    "the neighbours were really quiet this evening",
+    "i like it much more, when you go slower like that.",
+    "we need to continue, the painting in the hallway.",
+    "oh, that is lovely, keep going right there.",
+    "i think the kettle has just finished boiling",
+    "your thumbs are so strong these days",
+    "there is a draught coming from the window again",
+    "we should pause the show, when the kids come down.",
+    "remind me what we are doing on saturday",
+    "this oil is a bit sticky compared to the old one",
+    "i could really get used to this every evening",
+    "did you hear that noise from the garden",
+    "the cat is trying to get under the blanket",
+    "go on, tell me what happened at the meeting.",
+    "it is so nice to finally have some quiet time",
+    "can we put the heating up a little bit",
+    "my shoulders are much looser than this morning",
+    "i will do your back next time, i promise.",
+    "let me know if you want me to help with anything",
+    "the candle is nearly burnt all the way down",
+    "are you warm enough, or do you want another towel?",
+    "that knot, just under my shoulder blade, is back again.",
+    "i need to call my brother before it gets too late",
+    "what should we cook for dinner tomorrow",
+    "honestly this is the best part of my whole week",
+)

@@ -1,0 +1,45 @@
+"""Tuning replays the live decision rules on recorded recognizer results (pure: no audio)."""
+
+from __future__ import annotations
+
+from skill.commands import Command
+from skill.listen.decide import Hypothesis, Settings
+from skill.model.graph import UnkCosts
+from skill.train.tune import Heard, parse_costs, replay, score
+
+
+def hyp(text: str, first: float, last: float, after: float = 0.0) -> Hypothesis:
+    return Hypothesis(text, True, 0.99, first, last, 0.0, after, first, last)
+
+
+TALK = [hyp("[unk]", 0.0, 2.0), hyp("go back", 2.1, 2.5), hyp("[unk]", 2.6, 4.0)]
+
+
+def test_replay_obeys_isolated_commands_only() -> None:
+    strict = Settings(min_pause_before=0.3, max_unknown=0.3)
+    assert replay(TALK, strict) == []
+    assert replay(TALK, Settings(min_pause_before=0.0)) == [Command.BACK]
+    assert replay([hyp("pause [unk]", 1.0, 1.6, after=0.2)], strict) == [Command.PAUSE]
+    assert replay([hyp("pause [unk]", 1.0, 1.9, after=0.5)], strict) == []
+
+
+def test_score_weighs_accuracy_against_false_accepts() -> None:
+    heard = Heard(
+        commands=[(Command.PAUSE, [hyp("pause [unk]", 1.0, 1.6, after=0.2)])],
+        words=[[hyp("next", 0.5, 0.8)], [hyp("[unk]", 0.5, 0.8)]],
+        talk=TALK,
+        talk_hours=0.1,
+    )
+    loose = score(UnkCosts(), heard, {"max_unknown": 0.3, "min_pause_before": 0.0})
+    strict = score(UnkCosts(), heard, {"max_unknown": 0.3, "min_pause_before": 0.3})
+    assert (loose.accuracy, loose.false_accepts_per_hour, loose.words_accepted) == (
+        1.0,
+        10.0,
+        0.5,
+    )
+    assert strict.false_accepts_per_hour == 0.0
+    assert strict.value > loose.value
+
+
+def test_unk_costs_parse_as_entry_and_per_frame() -> None:
+    assert parse_costs("0:1.5,4:2") == [UnkCosts(0.0, 1.0, 1.5), UnkCosts(4.0, 1.0, 2.0)]
