@@ -74,6 +74,9 @@ class Settings:
     max_utterance: float = 3.0
     #: quiet needed before a command (seconds since the last speech the recognizer heard)
     min_pause_before: float = 0.3
+    #: a phrase this much louder than the sound around it stands out from a background
+    #: (babble, television, the coach): the sound around it is not counted as talk
+    min_prominence_db: float = 6.0
     min_confidence: float = 0.5
     min_confidence_careful: float = 0.7
     min_confidence_speaking: float = 0.9
@@ -96,8 +99,23 @@ class EndOfSpeech:
         self.quiet = 0.0 if loud else self.quiet + seconds
         return self.quiet
 
+    def audible(self, level_db: float) -> bool:
+        """Is ``level_db`` clearly above the room's noise floor (sound, not silence)?"""
+        return self._floor is not None and level_db >= self._floor + self._settings.quiet_margin_db
+
     def over(self) -> bool:
         return self.quiet >= self._settings.end_silence
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """What the listener heard around an utterance."""
+
+    pause_before: float = math.inf  #: seconds of quiet since the last sound heard before it
+    #: how much louder the phrase was than the sound just before it (dB; 0 when that was
+    #: silence): a user talking over a room's background stands out from it; a word inside
+    #: a sentence does not
+    prominence_db: float = 0.0
 
 
 class PauseTracker:
@@ -131,10 +149,9 @@ class Decider:
         hyp: Hypothesis,
         grammar: Sequence[str],
         speaking: bool,
-        pause_before: float = float("inf"),
+        around: Surroundings = Surroundings(),
     ) -> Command | None:
-        """The command in ``hyp``, if it is one to obey; ``pause_before``: seconds of quiet
-        between the last speech heard and the start of this utterance."""
+        """The command in ``hyp``, if it is one to obey."""
         if not hyp.final:
             return None
         words = hyp.text.split()
@@ -149,9 +166,12 @@ class Decider:
         if command is None:
             return None
         s = self._settings
-        around = hyp.unknown_after + (0.0 if speaking else hyp.unknown_before)
-        if around > s.max_unknown or (not speaking and pause_before < s.min_pause_before):
-            return None
+        if around.prominence_db < s.min_prominence_db:
+            unknown = hyp.unknown_after + (0.0 if speaking else hyp.unknown_before)
+            if unknown > s.max_unknown:
+                return None
+            if not speaking and around.pause_before < s.min_pause_before:
+                return None
         floor = s.min_confidence_careful if command in CAREFUL else s.min_confidence
         if speaking:
             floor = max(floor, s.min_confidence_speaking)

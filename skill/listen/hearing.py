@@ -20,13 +20,16 @@ from skill.listen.decide import (
     Hypothesis,
     PauseTracker,
     Settings,
+    Surroundings,
 )
 from skill.listen.mic import RATE, Chunk
 
 log = logging.getLogger(__name__)
 
 #: How much audio (30 ms chunks) is kept to decide whether a command was the user's voice.
-ECHO_WINDOW_CHUNKS = 100
+ECHO_WINDOW_CHUNKS = 200
+#: the sound this long before a phrase is what it must stand out from
+LEAD_SECONDS = 0.75
 
 
 class Recognizer(Protocol):
@@ -89,7 +92,9 @@ class Hearing:
         context: Callable[[], Listening],
         echo: EchoCanceller | None = None,
         settings: Settings | None = None,
+        on_final: Callable[[Hypothesis, Surroundings], None] | None = None,
     ) -> None:
+        """``on_final`` sees every final result and its surroundings (for tuning)."""
         self._recognizer, self._context, self._echo = recognizer, context, echo
         self._decider = Decider(settings or Settings())
         self._end = EndOfSpeech(settings or Settings())
@@ -102,6 +107,7 @@ class Hearing:
         self._powers: deque[tuple[float, float, float, float]] = deque(maxlen=ECHO_WINDOW_CHUNKS)
         self._fed = 0.0  #: seconds of audio given to the recognizer (its clock)
         self._pauses = PauseTracker()
+        self._on_final = on_final
         self._words_since = 0.0  #: stream time the current utterance's words began
 
     def hear(self, chunk: Chunk) -> Detection | None:
@@ -133,6 +139,19 @@ class Hearing:
         """Talk, not a command: end it, so the recognizer's work stays bounded (the rest of
         the sentence then follows without a pause, and is not obeyed either)."""
         return now - self._words_since >= self._settings.max_utterance
+
+    def _prominence(self, h: Hypothesis) -> float:
+        """dB between the phrase and the sound just before it (after echo cancellation);
+        0 when that was silence: then the usual rules decide."""
+        powers = self._powers
+        phrase = [k for t0, t1, _, k in powers if t1 > h.start and t0 < h.end]
+        lead = [k for t0, t1, _, k in powers if h.start - LEAD_SECONDS <= t0 and t1 <= h.start]
+        if not phrase or not lead or h.end <= h.start:
+            return 0.0
+        lead_db = 10 * math.log10(sum(lead) / len(lead) + 1e-12)  # dBFS
+        if not self._end.audible(lead_db):
+            return 0.0
+        return 10 * math.log10((sum(phrase) / len(phrase) + 1e-9) / (sum(lead) / len(lead) + 1e-9))
 
     def _mostly_echo(self, hypothesis: Hypothesis) -> bool:
         """Did echo cancellation remove most of what the microphone heard while the phrase
@@ -178,8 +197,12 @@ class Hearing:
             return None
         self._in_words = False
         self._partial, self._stable = "", 0
-        pause = self._pauses.before(hypothesis, speaking)
-        command = self._decider.decide(hypothesis, self._phrases or (), speaking, pause)
+        around = Surroundings(
+            self._pauses.before(hypothesis, speaking), self._prominence(hypothesis)
+        )
+        if self._on_final is not None:
+            self._on_final(hypothesis, around)
+        command = self._decider.decide(hypothesis, self._phrases or (), speaking, around)
         if command is not None and speaking and self._mostly_echo(hypothesis):
             log.debug("rejected %r: it was mostly the coach's own voice", hypothesis.text)
             return None

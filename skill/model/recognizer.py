@@ -19,7 +19,13 @@ log = logging.getLogger(__name__)
 UNK = "[unk]"
 SAMPLE_RATE = 16000
 #: the listening settings a model's manifest may tune (``decision`` in manifest.json)
-TUNED = ("max_unknown", "min_pause_before", "min_confidence", "min_confidence_careful")
+TUNED = (
+    "max_unknown",
+    "min_pause_before",
+    "min_confidence",
+    "min_confidence_careful",
+    "min_prominence_db",
+)
 
 
 class CommandRecognizer:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from skill.commands import Mode, all_phrases
-from skill.listen.decide import Detection
+from skill.listen.decide import Detection, Hypothesis, Surroundings
 from skill.listen.hearing import Hearing, Listening
 from skill.listen.mic import BLOCK, Chunk
 from skill.model.manifest import ModelError
@@ -52,7 +52,11 @@ def read_pcm(path: Path) -> bytes:
         raise ModelError(f"{path}: not a readable WAV file ({e})") from e
 
 
-def stream(rec: CommandRecognizer, pcm: bytes) -> Iterator[Detection]:
+def stream(
+    rec: CommandRecognizer,
+    pcm: bytes,
+    on_final: Callable[[Hypothesis, Surroundings], None] | None = None,
+) -> Iterator[Detection]:
     """Feed ``pcm`` in microphone-sized chunks through the live path
     (:class:`~skill.listen.hearing.Hearing`, listening for ``rec.phrases``), then flush."""
     said = tuple(rec.phrases)
@@ -60,6 +64,7 @@ def stream(rec: CommandRecognizer, pcm: bytes) -> Iterator[Detection]:
         rec,
         lambda: Listening(Mode.STROKING, False, phrases=said),
         settings=rec.listening_settings(),
+        on_final=on_final,
     )
     step = BLOCK * 2
     for i in range(0, len(pcm), step):

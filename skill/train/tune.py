@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from skill.commands import Command, all_phrases, parse
-from skill.listen.decide import Decider, Hypothesis, PauseTracker, Settings
+from skill.listen.decide import Decider, Hypothesis, Settings, Surroundings
 from skill.model import manifest
 from skill.model.graph import Lang, UnkCosts, write_graph
 from skill.model.recognizer import TUNED, CommandRecognizer
@@ -40,6 +40,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "min_pause_before": (0.4, 0.25, 0.0),
     "min_confidence": (0.85, 0.7, 0.5),
     "min_confidence_careful": (0.95, 0.85, 0.7),
+    "min_prominence_db": (99.0, 12.0, 9.0, 6.0),
 }
 #: accuracy given up for one false accept per hour of talk (a command nobody gave costs the
 #: user more than one missed, which they just say again)
@@ -89,21 +90,24 @@ def talk_stream(utts: list[Utt], seed: int) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(RATE, dtype=np.int16)
 
 
-def hear(rec: CommandRecognizer, pcm: np.ndarray) -> list[Hypothesis]:
-    """Every final result of one stream heard through the live path."""
+Finals = list[tuple[Hypothesis, Surroundings]]
+
+
+def hear(rec: CommandRecognizer, pcm: np.ndarray) -> Finals:
+    """Every final result of one stream heard through the live path, with its surroundings."""
     rec.reset()
-    rec.keep_results, rec.results = True, []
-    for _ in stream(rec, pcm.tobytes()):
+    finals: Finals = []
+    for _ in stream(rec, pcm.tobytes(), lambda h, around: finals.append((h, around))):
         pass
-    return list(rec.results)
+    return finals
 
 
-def replay(hyps: list[Hypothesis], settings: Settings) -> list[Command]:
+def replay(finals: Finals, settings: Settings) -> list[Command]:
     """The commands the listener would obey in one stream under ``settings``."""
-    decider, pauses, grammar = Decider(settings), PauseTracker(), all_phrases()
+    decider, grammar = Decider(settings), all_phrases()
     out = []
-    for h in hyps:
-        command = decider.decide(h, grammar, False, pauses.before(h, False))
+    for h, around in finals:
+        command = decider.decide(h, grammar, False, around)
         if command is not None:
             out.append(command)
     return out
@@ -113,9 +117,9 @@ def replay(hyps: list[Hypothesis], settings: Settings) -> list[Command]:
 class Heard:
     """The final results of the development set under one [unk] cost."""
 
-    commands: list[tuple[Command, list[Hypothesis]]]  #: one stream per command clip
-    words: list[list[Hypothesis]]  #: one stream per single non-command word
-    talk: list[Hypothesis]  #: the talk stream
+    commands: list[tuple[Command, Finals]]  #: one stream per command clip
+    words: list[Finals]  #: one stream per single non-command word
+    talk: Finals  #: the talk stream
     talk_hours: float
 
 

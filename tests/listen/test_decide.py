@@ -7,7 +7,14 @@ import math
 import pytest
 
 from skill.commands import Command, Mode, grammar, speaking_grammar
-from skill.listen.decide import Decider, EndOfSpeech, Hypothesis, PauseTracker, Settings
+from skill.listen.decide import (
+    Decider,
+    EndOfSpeech,
+    Hypothesis,
+    PauseTracker,
+    Settings,
+    Surroundings,
+)
 
 STROKING = grammar(Mode.STROKING)
 SPEAKING = speaking_grammar(Mode.STROKING)
@@ -52,9 +59,16 @@ def test_unknown_sound_inside_a_phrase_rejects_it() -> None:
 
 def test_a_command_needs_a_pause_before_it() -> None:
     d = Decider(Settings(min_pause_before=0.3))
-    assert d.decide(final("go back"), STROKING, False, pause_before=0.1) is None
-    assert d.decide(final("go back"), STROKING, False, pause_before=0.5) is Command.BACK
-    assert d.decide(final("hold on"), SPEAKING, True, pause_before=0.0) is Command.PAUSE
+    assert d.decide(final("go back"), STROKING, False, Surroundings(0.1)) is None
+    assert d.decide(final("go back"), STROKING, False, Surroundings(0.5)) is Command.BACK
+    assert d.decide(final("hold on"), SPEAKING, True, Surroundings(0.0)) is Command.PAUSE
+
+
+def test_a_command_louder_than_the_sound_around_it_stands_out_from_a_background() -> None:
+    d = Decider(Settings(min_pause_before=0.3, max_unknown=0.3, min_prominence_db=6.0))
+    babble = final("[unk] pause [unk]", before=1.0, after=0.8)
+    assert d.decide(babble, STROKING, False, Surroundings(0.0, 2.0)) is None
+    assert d.decide(babble, STROKING, False, Surroundings(0.0, 7.0)) is Command.PAUSE
 
 
 def test_pauses_are_measured_between_utterances_but_not_across_the_coachs_voice() -> None:

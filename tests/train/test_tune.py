@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from skill.commands import Command
-from skill.listen.decide import Hypothesis, Settings
+from skill.listen.decide import Hypothesis, Settings, Surroundings
 from skill.model.graph import UnkCosts
 from skill.train.tune import Heard, parse_costs, replay, score
 
 
-def hyp(text: str, first: float, last: float, after: float = 0.0) -> Hypothesis:
-    return Hypothesis(text, True, 0.99, first, last, 0.0, after, first, last)
+def hyp(
+    text: str, first: float, last: float, after: float = 0.0, pause: float = 1.0
+) -> tuple[Hypothesis, Surroundings]:
+    return Hypothesis(text, True, 0.99, first, last, 0.0, after, first, last), Surroundings(pause)
 
 
-TALK = [hyp("[unk]", 0.0, 2.0), hyp("go back", 2.1, 2.5), hyp("[unk]", 2.6, 4.0)]
+TALK = [hyp("[unk]", 0.0, 2.0), hyp("go back", 2.1, 2.5, pause=0.1), hyp("[unk]", 2.6, 4.0)]
 
 
 def test_replay_obeys_isolated_commands_only() -> None:
