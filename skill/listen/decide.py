@@ -68,6 +68,8 @@ class Settings:
     #: (cleaned vs. raw power over the last 0.75 s) was the coach's own voice
     echo_ratio_db: float = -8.0
     quiet_margin_db: float = 10.0
+    #: below this level (dBFS) a chunk is quiet whatever the noise floor
+    silence_dbfs: float = -65.0
     #: unknown sound allowed around a phrase (seconds, before and after together)
     max_unknown: float = 0.3
     #: an utterance still going after this long (seconds) is talk: it is ended and rejected
@@ -95,13 +97,17 @@ class EndOfSpeech:
         # Follow the floor down at once and up slowly (3 dB/s): speech is brief, rooms hum.
         floor = level_db if self._floor is None else min(level_db, self._floor + 3.0 * seconds)
         self._floor = floor
-        loud = level_db >= floor + self._settings.quiet_margin_db
-        self.quiet = 0.0 if loud else self.quiet + seconds
+        self.quiet = 0.0 if self.audible(level_db) else self.quiet + seconds
         return self.quiet
 
     def audible(self, level_db: float) -> bool:
-        """Is ``level_db`` clearly above the room's noise floor (sound, not silence)?"""
-        return self._floor is not None and level_db >= self._floor + self._settings.quiet_margin_db
+        """Is ``level_db`` sound, not silence: clearly above the room's noise floor, and above
+        what any voice reaching the microphone has (what is left of the coach's own voice
+        after echo cancellation, or a digital loop's silence, is below it)?"""
+        s = self._settings
+        return self._floor is not None and level_db >= max(
+            self._floor + s.quiet_margin_db, s.silence_dbfs
+        )
 
     def over(self) -> bool:
         return self.quiet >= self._settings.end_silence

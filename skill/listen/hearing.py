@@ -1,4 +1,5 @@
-"""One microphone chunk at a time: the grammar for now, echo removed, utterance ended early,
+"""One microphone chunk at a time: the grammar for now, echo removed, the room's quiet left
+out (the recognizer only hears sound and the moment before it), the utterance ended early,
 decided. The live listener, ``transcribe`` and the benchmarks all hear through this class.
 """
 
@@ -8,7 +9,7 @@ import logging
 import math
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from skill.commands import Mode, grammar, speaking_grammar
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 
 #: How much audio (30 ms chunks) is kept to decide whether a command was the user's voice.
 ECHO_WINDOW_CHUNKS = 200
+#: after this much quiet (seconds) with no utterance going on, the recognizer hears nothing
+#: more until there is sound again; then the last 0.3 s of quiet go first
+SKIP_AFTER_QUIET = 0.6
+PREROLL_CHUNKS = 10
 #: the sound this long before a phrase is what it must stand out from
 LEAD_SECONDS = 0.75
 
@@ -105,7 +110,10 @@ class Hearing:
         self._stable = 0
         #: (recognizer time at the chunk's start and end, raw power, power after echo removal)
         self._powers: deque[tuple[float, float, float, float]] = deque(maxlen=ECHO_WINDOW_CHUNKS)
-        self._fed = 0.0  #: seconds of audio given to the recognizer (its clock)
+        self._clock = 0.0  #: seconds of audio heard (stream time; the recognizer's lags behind)
+        self._offset = 0.0  #: stream time minus recognizer time
+        self._quiet: deque[bytes] = deque(maxlen=PREROLL_CHUNKS)  #: latest chunks not fed
+        self._skipped = 0.0  #: seconds not fed to the recognizer since it last got audio
         self._pauses = PauseTracker()
         self._on_final = on_final
         self._words_since = 0.0  #: stream time the current utterance's words began
@@ -118,10 +126,15 @@ class Hearing:
             self._phrases = phrases
         pcm = self._echo.clean(chunk) if self._echo is not None else chunk.pcm
         cleaned = Chunk(pcm, chunk.t).level_db
-        start, self._fed = self._fed, self._fed + len(pcm) / 2 / RATE
-        self._powers.append((start, self._fed, 10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)))
-        self._end.update(cleaned, len(pcm) / 2 / RATE)
-        hypothesis = self._recognizer.feed(pcm)
+        seconds = len(pcm) / 2 / RATE
+        start, self._clock = self._clock, self._clock + seconds
+        self._powers.append((start, self._clock, 10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)))
+        self._end.update(cleaned, seconds)
+        if not self._in_words and self._end.quiet >= SKIP_AFTER_QUIET:
+            self._quiet.append(pcm)  # only the room's quiet: the recognizer need not hear it
+            self._skipped += seconds
+            return None
+        hypothesis = self._feed(pcm)
         if hypothesis is not None and not hypothesis.final and hypothesis.text:
             if not self._in_words:
                 self._words_since = chunk.t
@@ -132,8 +145,33 @@ class Hearing:
             or (state.speaking and self._barge_in(hypothesis))
             or (not state.speaking and self._too_long(chunk.t))
         ):
-            hypothesis = self._recognizer.finish()
+            hypothesis = self._in_stream_time(self._recognizer.finish())
         return self._decide(hypothesis, state.speaking)
+
+    def _feed(self, pcm: bytes) -> Hypothesis | None:
+        """Give the recognizer ``pcm``, after the last bit of quiet it did not hear (the
+        start of a word is often below the quiet threshold)."""
+        if self._skipped:
+            preroll = b"".join(self._quiet)
+            self._offset += self._skipped - len(preroll) / 2 / RATE
+            self._quiet.clear()
+            self._skipped = 0.0
+            pcm = preroll + pcm
+        hypothesis = self._recognizer.feed(pcm)
+        return self._in_stream_time(hypothesis) if hypothesis is not None else None
+
+    def _in_stream_time(self, h: Hypothesis) -> Hypothesis:
+        """``h`` with its times moved from the recognizer's clock to the stream's."""
+        if not h.final:
+            return h
+        off = self._offset
+        return replace(
+            h,
+            start=h.start + off,
+            end=h.end + off,
+            first=None if h.first is None else h.first + off,
+            last=None if h.last is None else h.last + off,
+        )
 
     def _too_long(self, now: float) -> bool:
         """Talk, not a command: end it, so the recognizer's work stays bounded (the rest of
@@ -190,7 +228,7 @@ class Hearing:
         """End of the audio (a file): decide on whatever was being said."""
         if not self._in_words:
             return None
-        return self._decide(self._recognizer.finish(), speaking=False)
+        return self._decide(self._in_stream_time(self._recognizer.finish()), speaking=False)
 
     def _decide(self, hypothesis: Hypothesis | None, speaking: bool) -> Detection | None:
         if hypothesis is None or not hypothesis.final:
