@@ -66,7 +66,7 @@ class Settings:
     barge_in_chunks: int = 4
     #: while speaking: a command whose audio lost more than this to echo cancellation
     #: (cleaned vs. raw power over the last 0.75 s) was the coach's own voice
-    echo_ratio_db: float = -8.0
+    echo_ratio_db: float = -15.0
     quiet_margin_db: float = 10.0
     #: below this level (dBFS) a chunk is quiet whatever the noise floor
     silence_dbfs: float = -65.0
