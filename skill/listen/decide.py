@@ -65,7 +65,7 @@ class Settings:
     end_silence: float = 0.18
     barge_in_chunks: int = 4
     #: while speaking: a command whose audio lost more than this to echo cancellation
-    #: (cleaned vs. raw power over the last 0.75 s) was the coach's own voice
+    #: (cleaned vs. raw power while the phrase was spoken) was the coach's own voice
     echo_ratio_db: float = -15.0
     quiet_margin_db: float = 10.0
     #: below this level (dBFS) a chunk is quiet whatever the noise floor
@@ -125,10 +125,10 @@ class Surroundings:
 
 
 class PauseTracker:
-    """How long it was quiet before each utterance, from the recognizer's word times."""
+    """How long it was quiet before each utterance, from the final results' times."""
 
     def __init__(self) -> None:
-        self._last: float | None = None  #: end of the last sound heard (recognizer time)
+        self._last: float | None = None  #: end of the last sound heard (stream time)
 
     def before(self, hyp: Hypothesis, speaking: bool) -> float:
         """Seconds from the last sound heard to the start of ``hyp`` (a final result);

@@ -27,8 +27,9 @@ from skill.listen.mic import RATE, Chunk
 
 log = logging.getLogger(__name__)
 
-#: How much audio (30 ms chunks) is kept to decide whether a command was the user's voice.
-ECHO_WINDOW_CHUNKS = 200
+#: How much audio (30 ms chunks) is kept to judge a phrase: was it the user's voice (echo),
+#: did it stand out from the sound before it (prominence)?
+POWER_HISTORY_CHUNKS = 200
 #: after this much quiet (seconds) with no utterance going on, the recognizer hears nothing
 #: more until there is sound again; then the last 0.3 s of quiet go first
 SKIP_AFTER_QUIET = 0.6
@@ -108,8 +109,8 @@ class Hearing:
         self._settings = settings or Settings()
         self._partial = ""
         self._stable = 0
-        #: (recognizer time at the chunk's start and end, raw power, power after echo removal)
-        self._powers: deque[tuple[float, float, float, float]] = deque(maxlen=ECHO_WINDOW_CHUNKS)
+        #: (stream time at the chunk's start and end, raw power, power after echo removal)
+        self._powers: deque[tuple[float, float, float, float]] = deque(maxlen=POWER_HISTORY_CHUNKS)
         self._clock = 0.0  #: seconds of audio heard (stream time; the recognizer's lags behind)
         self._offset = 0.0  #: stream time minus recognizer time
         self._quiet: deque[bytes] = deque(maxlen=PREROLL_CHUNKS)  #: latest chunks not fed
@@ -178,29 +179,30 @@ class Hearing:
         the sentence then follows without a pause, and is not obeyed either)."""
         return now - self._words_since >= self._settings.max_utterance
 
+    def _during(self, h: Hypothesis) -> list[tuple[float, float]]:
+        """(raw, cleaned) power of the chunks the phrase of ``h`` was spoken in."""
+        return [(raw, kept) for t0, t1, raw, kept in self._powers if t1 > h.start and t0 < h.end]
+
     def _prominence(self, h: Hypothesis) -> float:
         """dB between the phrase and the sound just before it (after echo cancellation);
         0 when that was silence: then the usual rules decide."""
-        powers = self._powers
-        phrase = [k for t0, t1, _, k in powers if t1 > h.start and t0 < h.end]
-        lead = [k for t0, t1, _, k in powers if h.start - LEAD_SECONDS <= t0 and t1 <= h.start]
+        phrase = [kept for _, kept in self._during(h)]
+        lead = [
+            k for t0, t1, _, k in self._powers if h.start - LEAD_SECONDS <= t0 and t1 <= h.start
+        ]
         if not phrase or not lead or h.end <= h.start:
             return 0.0
-        lead_db = 10 * math.log10(sum(lead) / len(lead) + 1e-12)  # dBFS
-        if not self._end.audible(lead_db):
+        lead_power = sum(lead) / len(lead)
+        if not self._end.audible(10 * math.log10(lead_power + 1e-12)):  # dBFS
             return 0.0
-        return 10 * math.log10((sum(phrase) / len(phrase) + 1e-9) / (sum(lead) / len(lead) + 1e-9))
+        return 10 * math.log10((sum(phrase) / len(phrase) + 1e-9) / (lead_power + 1e-9))
 
     def _mostly_echo(self, hypothesis: Hypothesis) -> bool:
         """Did echo cancellation remove most of what the microphone heard while the phrase
         was spoken? Then what was recognized is what is left of the coach's own voice."""
         if self._echo is None:
             return False
-        during = [
-            (raw, kept)
-            for t0, t1, raw, kept in self._powers
-            if t1 > hypothesis.start and t0 < hypothesis.end
-        ] or [(raw, kept) for _, _, raw, kept in self._powers]
+        during = self._during(hypothesis) or [(raw, kept) for _, _, raw, kept in self._powers]
         if not during:
             return False
         raw = sum(r for r, _ in during)

@@ -39,7 +39,6 @@ class CommandRecognizer:
         self,
         model_dir: Path | str,
         verify: bool = True,
-        keep_results: bool = False,
     ) -> None:
         model_dir = Path(model_dir)
         info = manifest.verify(model_dir) if verify else {}
@@ -58,9 +57,6 @@ class CommandRecognizer:
         self._phrases = self._known(all_phrases())
         self._rec = vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar())
         self._rec.SetWords(True)
-        self.keep_results = keep_results
-        #: every final result, in order (when ``keep_results``; for tuning and benchmarks)
-        self.results: list[Hypothesis] = []
 
     def _known(self, phrases: list[str]) -> list[str]:
         if self._words is None:
@@ -111,7 +107,7 @@ class CommandRecognizer:
         def unknown(ws: list[dict[str, Any]]) -> float:
             return sum((float(w["end"]) - float(w["start"]) for w in ws if w["word"] == UNK), 0.0)
 
-        hyp = Hypothesis(
+        return Hypothesis(
             str(result.get("text", "")),
             final=True,
             confidence=min((float(w.get("conf", 1.0)) for w in said), default=0.0),
@@ -122,9 +118,6 @@ class CommandRecognizer:
             first=float(words[0]["start"]) if words else None,
             last=float(words[-1]["end"]) if words else None,
         )
-        if self.keep_results:
-            self.results.append(hyp)
-        return hyp
 
     def reset(self) -> None:
         """Forget the current utterance and restart stream time at 0 (a new stream)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from skill.commands import Command
 from skill.listen.decide import Hypothesis, Settings, Surroundings
 from skill.model.graph import UnkCosts
-from skill.train.tune import Heard, parse_costs, replay, score
+from skill.model.recognizer import TUNED
+from skill.train.tune import GRID, Heard, parse_costs, replay, score
 
 
 def hyp(
@@ -45,3 +46,7 @@ def test_score_weighs_accuracy_against_false_accepts() -> None:
 
 def test_unk_costs_parse_as_entry_and_per_frame() -> None:
     assert parse_costs("0:1.5,4:2") == [UnkCosts(0.0, 1.0, 1.5), UnkCosts(4.0, 1.0, 2.0)]
+
+
+def test_the_grid_tunes_exactly_what_a_manifest_may_set() -> None:
+    assert set(GRID) == set(TUNED)
