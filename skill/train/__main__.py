@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--scale", type=float, default=1.0, help="data size (1.0 = full recipe)")
     p.add_argument("--hidden", type=int, default=256)
-    p.add_argument("--epochs", type=str, default="3,3,4,10", help="epochs per alignment pass")
+    p.add_argument("--epochs", type=str, default="3,3,3,8", help="epochs per alignment pass")
     p.add_argument("--work", type=Path, default=None, help="scratch dir (default OUT.work)")
     p.add_argument("--keep-work", action="store_true", help="keep the scratch dir")
     p.add_argument(

@@ -35,7 +35,7 @@ class Settings:
     seed: int = 1  #: seeds data synthesis, augmentation, dither and training
     scale: float = 1.0  #: size of the synthetic data set
     hidden: int = 256  #: TDNN width
-    epochs: tuple[int, ...] = (3, 3, 4, 10)  #: epochs per alignment pass (realign between)
+    epochs: tuple[int, ...] = (3, 3, 3, 8)  #: epochs per alignment pass (realign between)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
     specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
     unk_costs: str = UNK_COSTS  #: [unk] costs tried (entry:per-frame,...)

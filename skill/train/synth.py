@@ -78,6 +78,16 @@ def training_voices() -> list[Voice]:
     return voices
 
 
+#: The coach's own voices (its default, espeak-ng en-us, and the MBROLA US voices a user may
+#: pick): they speak the routines' lines under the user's commands in training.
+COACH_VOICES = (
+    Voice("espeak", "en-us"),
+    Voice("espeak", "en-us+m3"),
+    Voice("espeak", "en-us+f2"),
+    Voice("mbrola", "mb-us1"),
+    Voice("mbrola", "mb-us2"),
+)
+
 #: A training engine kept out of training and used only as the development set ([unk] tuning).
 DEV_VOICE = Voice("flite", "rms")
 
@@ -128,6 +138,8 @@ def to_16k(path: str, effects: tuple[str, ...] = ()) -> np.ndarray:
     out = subprocess.run(
         [
             "sox",
+            "-R",  # repeatable
+            "-D",  # no random dither: the rebuild must be deterministic
             path,
             "-t",
             "raw",

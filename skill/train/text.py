@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 
 from skill.commands import all_phrases, vocabulary
+from skill.loading import BUNDLED_DIR, load_routine
 
 #: Single non-command words: teach the ``[unk]`` garbage model what "other speech" sounds like.
 OTHER_WORDS: tuple[str, ...] = tuple(
@@ -172,3 +173,16 @@ DEV_SENTENCES: tuple[str, ...] = (
     "what should we cook for dinner tomorrow",
     "honestly this is the best part of my whole week",
 )
+
+
+def coach_lines() -> tuple[str, ...]:
+    """What the coach itself says in the bundled routines (instructions, tips, safety notes,
+    pressure lines, closing): trained as ordinary talk and used as the coach's voice under
+    the user's commands. Only the bundled folder, so that the rebuild stays reproducible."""
+    out: list[str] = []
+    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
+        r = load_routine(path)
+        out += [*r.safety, r.check_in.text, r.closing]
+        for s in r.steps:
+            out += [s.instruction, *s.tips, s.softer, s.firmer]
+    return tuple(sorted({t for t in out if len(t.split()) >= 4}))

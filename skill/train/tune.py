@@ -40,7 +40,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "min_pause_before": (0.4, 0.25, 0.0),
     "min_confidence": (0.85, 0.7, 0.5),
     "min_confidence_careful": (0.95, 0.85, 0.7),
-    "min_prominence_db": (99.0, 12.0, 9.0, 6.0),
+    "min_prominence_db": (99.0, 12.0, 9.0, 6.0, 4.0),
 }
 #: accuracy given up for one false accept per hour of talk (a command nobody gave costs the
 #: user more than one missed, which they just say again)
