@@ -118,9 +118,10 @@ class Surroundings:
     """What the listener heard around an utterance."""
 
     pause_before: float = math.inf  #: seconds of quiet since the last sound heard before it
-    #: how much louder the phrase was than the sound just before it (dB; 0 when that was
-    #: silence): a user talking over a room's background stands out from it; a word inside
-    #: a sentence does not
+    #: how much louder the phrase was than the sound around it (dB): the sound just before
+    #: it, and just after it when there was sound after it; 0 when it was silence before.
+    #: A user talking over a room's background stands out from it on both sides; a word
+    #: inside a sentence does not, even a stressed one
     prominence_db: float = 0.0
 
 

@@ -34,8 +34,15 @@ POWER_HISTORY_CHUNKS = 200
 #: more until there is sound again; then the last 0.3 s of quiet go first
 SKIP_AFTER_QUIET = 0.6
 PREROLL_CHUNKS = 10
-#: the sound this long before a phrase is what it must stand out from
+#: the sound this long before (and after) a phrase is what it must stand out from
 LEAD_SECONDS = 0.75
+#: the sound after a phrase counts when at least this much of it was heard
+MIN_TAIL_SECONDS = 0.2
+
+
+def _mean_db(powers: Sequence[float]) -> float:
+    """Mean of linear powers (full scale = 1) in dBFS."""
+    return 10 * math.log10(sum(powers) / max(1, len(powers)) + 1e-12)
 
 
 class Recognizer(Protocol):
@@ -184,18 +191,31 @@ class Hearing:
         return [(raw, kept) for t0, t1, raw, kept in self._powers if t1 > h.start and t0 < h.end]
 
     def _prominence(self, h: Hypothesis) -> float:
-        """dB between the phrase and the sound just before it (after echo cancellation);
-        0 when that was silence: then the usual rules decide."""
+        """dB between the phrase and the sound around it (after echo cancellation): the
+        sound just before it, and just after it when there is sound after it; 0 when it
+        was silence before: then the usual rules decide. A user speaking over a background
+        stands out on both sides; a word said louder inside a sentence does not."""
         phrase = [kept for _, kept in self._during(h)]
         lead = [
-            k for t0, t1, _, k in self._powers if h.start - LEAD_SECONDS <= t0 and t1 <= h.start
+            (t1 - t0, k)
+            for t0, t1, _, k in self._powers
+            if h.start - LEAD_SECONDS <= t0 and t1 <= h.start
+        ]
+        tail = [
+            (t1 - t0, k)
+            for t0, t1, _, k in self._powers
+            if h.end <= t0 and t1 <= h.end + LEAD_SECONDS
         ]
         if not phrase or not lead or h.end <= h.start:
             return 0.0
-        lead_power = sum(lead) / len(lead)
-        if not self._end.audible(10 * math.log10(lead_power + 1e-12)):  # dBFS
+        lead_db = _mean_db([k for _, k in lead])  # dBFS
+        if not self._end.audible(lead_db):
             return 0.0
-        return 10 * math.log10((sum(phrase) / len(phrase) + 1e-9) / (lead_power + 1e-9))
+        around = lead_db
+        tail_db = _mean_db([k for _, k in tail])
+        if sum(d for d, _ in tail) >= MIN_TAIL_SECONDS and self._end.audible(tail_db):
+            around = max(around, tail_db)
+        return _mean_db(phrase) - around
 
     def _mostly_echo(self, hypothesis: Hypothesis) -> bool:
         """Did echo cancellation remove most of what the microphone heard while the phrase

@@ -219,7 +219,7 @@ def training_set(seed: int, scale: float = 1.0) -> list[Utt]:
     return build(jobs, seed, int(300 * scale))
 
 
-#: template sentences in the development talk (with ``DEV_SENTENCES``: about 35 minutes, so
+#: template sentences in the development talk (with ``DEV_SENTENCES``: about 30 minutes, so
 #: that one false accept moves the tuned rate by under 2 per hour)
 DEV_TALK = 400
 
