@@ -190,22 +190,18 @@ class Hearing:
         """(raw, cleaned) power of the chunks the phrase of ``h`` was spoken in."""
         return [(raw, kept) for t0, t1, raw, kept in self._powers if t1 > h.start and t0 < h.end]
 
+    def _inside(self, lo: float, hi: float) -> list[tuple[float, float]]:
+        """(seconds, cleaned power) of the chunks heard wholly between ``lo`` and ``hi``."""
+        return [(t1 - t0, kept) for t0, t1, _, kept in self._powers if lo <= t0 and t1 <= hi]
+
     def _prominence(self, h: Hypothesis) -> float:
         """dB between the phrase and the sound around it (after echo cancellation): the
         sound just before it, and just after it when there is sound after it; 0 when it
         was silence before: then the usual rules decide. A user speaking over a background
         stands out on both sides; a word said louder inside a sentence does not."""
         phrase = [kept for _, kept in self._during(h)]
-        lead = [
-            (t1 - t0, k)
-            for t0, t1, _, k in self._powers
-            if h.start - LEAD_SECONDS <= t0 and t1 <= h.start
-        ]
-        tail = [
-            (t1 - t0, k)
-            for t0, t1, _, k in self._powers
-            if h.end <= t0 and t1 <= h.end + LEAD_SECONDS
-        ]
+        lead = self._inside(h.start - LEAD_SECONDS, h.start)
+        tail = self._inside(h.end, h.end + LEAD_SECONDS)
         if not phrase or not lead or h.end <= h.start:
             return 0.0
         lead_db = _mean_db([k for _, k in lead])  # dBFS

@@ -206,7 +206,7 @@ def transcript(text: str) -> tuple[tuple[str, ...], ...]:
 def training_set(seed: int, scale: float = 1.0) -> list[Utt]:
     """The training set: every training voice; ``scale`` < 1 makes a smaller, faster one."""
     voices = training_voices()
-    n_coach = max(1, int(len(coach_lines()) * min(1.0, scale)))
+    coach = coach_lines()
     jobs = plan(
         seed,
         voices,
@@ -214,7 +214,7 @@ def training_set(seed: int, scale: float = 1.0) -> list[Utt]:
         int(360 * scale),
         max(1, int(3 * scale)),
         3,
-        coach=coach_lines()[:n_coach],
+        coach=coach[: max(1, int(len(coach) * min(1.0, scale)))],
     )
     return build(jobs, seed, int(300 * scale))
 
