@@ -11,9 +11,10 @@ Pure logic, no audio. Two parts:
   grammar now active, confident enough (more so while the coach is speaking, and more
   so for commands whose false trigger would lose the user's place: next, back, skip,
   end session), and spoken on its own: a command is said after a pause, not in the
-  middle of a sentence, and at most a short stretch of unknown sound (a breath, a
-  drawn-out last syllable the model does not know) sits before or after it. Longer
-  unknown speech around the phrase means it was part of ordinary talk. While the coach
+  middle of a sentence, and at most a short stretch of unknown sound sits before it (a
+  breath) and after it (a drawn-out last syllable the model does not know: voices end
+  words very differently, so more is allowed after than before). Longer unknown speech
+  around the phrase means it was part of ordinary talk. While the coach
   speaks, unknown sound *before* the phrase is forgiven (the rest of the coach's own
   voice after echo cancellation) and no pause is needed; the phrases listened for then
   are only the cheap interruptions.
@@ -70,8 +71,12 @@ class Settings:
     quiet_margin_db: float = 10.0
     #: below this level (dBFS) a chunk is quiet whatever the noise floor
     silence_dbfs: float = -65.0
-    #: unknown sound allowed around a phrase (seconds, before and after together)
-    max_unknown: float = 0.3
+    #: unknown sound allowed just before a phrase (seconds): a breath; more is the end of a
+    #: sentence the phrase belongs to
+    max_unknown_before: float = 0.15
+    #: unknown sound allowed just after a phrase (seconds): a drawn-out last syllable the
+    #: model does not know (voices end words very differently); more is the sentence going on
+    max_unknown_after: float = 0.3
     #: an utterance still going after this long (seconds) is talk: it is ended and rejected
     max_utterance: float = 3.0
     #: quiet needed before a command (seconds since the last speech the recognizer heard)
@@ -174,8 +179,9 @@ class Decider:
             return None
         s = self._settings
         if around.prominence_db < s.min_prominence_db:
-            unknown = hyp.unknown_after + (0.0 if speaking else hyp.unknown_before)
-            if unknown > s.max_unknown:
+            if hyp.unknown_after > s.max_unknown_after:
+                return None
+            if not speaking and hyp.unknown_before > s.max_unknown_before:
                 return None
             if not speaking and around.pause_before < s.min_pause_before:
                 return None

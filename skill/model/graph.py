@@ -70,11 +70,20 @@ class Lang:
     lexicon: dict[str, list[list[int]]]  #: word -> pronunciations (base phone ids)
     num_phones: int  #: base phones 1..num_phones; 1 is silence
     phrases: list[str]  #: every phrase the graph can recognize
+    #: base phones 2..filler_phones make up the ``[unk]`` filler (0: all of them); the others
+    #: are command-specific phones, only ever heard in a command
+    filler_phones: int = 0
 
     @staticmethod
     def load(path: Path) -> Lang:
         d = json.loads(path.read_text())
-        return Lang(d["words"], d["lexicon"], int(d["num_phones"]), d["phrases"])
+        return Lang(
+            d["words"],
+            d["lexicon"],
+            int(d["num_phones"]),
+            d["phrases"],
+            int(d.get("filler_phones", 0)),
+        )
 
     def save(self, path: Path) -> None:
         path.write_text(
@@ -84,6 +93,7 @@ class Lang:
                     "lexicon": self.lexicon,
                     "num_phones": self.num_phones,
                     "phrases": self.phrases,
+                    "filler_phones": self.filler_phones,
                 }
             )
         )
@@ -115,7 +125,7 @@ def _unk(f: Fst, src: int, dst: int, lang: Lang, unk: UnkCosts, label: int) -> N
     """[unk] from ``src`` to ``dst``: one singleton phone, or begin (internal)* end."""
     u, mid, u2 = f.add_state(), f.add_state(), f.add_state()
     f.add_arc(src, 0, label, unk.entry, u)
-    for b in range(SIL_PHONE + 1, lang.num_phones + 1):
+    for b in range(SIL_PHONE + 1, (lang.filler_phones or lang.num_phones) + 1):
         _phone(f, u, positional(b, "singleton"), u2, 0.0, unk.per_frame)
         _phone(f, u, positional(b, "begin"), mid, 0.0, unk.per_frame)
         _phone(f, mid, positional(b, "internal"), mid, unk.per_phone, unk.per_frame)

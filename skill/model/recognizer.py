@@ -20,7 +20,8 @@ UNK = "[unk]"
 SAMPLE_RATE = 16000
 #: the listening settings a model's manifest may tune (``decision`` in manifest.json)
 TUNED = (
-    "max_unknown",
+    "max_unknown_before",
+    "max_unknown_after",
     "min_pause_before",
     "min_confidence",
     "min_confidence_careful",

@@ -19,6 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", type=float, default=1.0, help="data size (1.0 = full recipe)")
     p.add_argument("--hidden", type=int, default=256)
     p.add_argument("--epochs", type=str, default="3,3,3,8", help="epochs per alignment pass")
+    p.add_argument(
+        "--command-phones",
+        action="store_true",
+        help="experiment: command-specific phones for command clips (models/README.md)",
+    )
     p.add_argument("--work", type=Path, default=None, help="scratch dir (default OUT.work)")
     p.add_argument("--keep-work", action="store_true", help="keep the scratch dir")
     p.add_argument(
@@ -37,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         scale=a.scale,
         hidden=a.hidden,
         epochs=tuple(int(e) for e in a.epochs.split(",")),
+        command_phones=a.command_phones,
     )
     if a.export_only:
         finish(s, a.out, work)

@@ -10,7 +10,7 @@ from multiprocessing import Pool
 import numpy as np
 
 from skill.train import augment as A
-from skill.train.lexicon import phonemize
+from skill.train.lexicon import as_command, phonemize
 from skill.train.synth import COACH_VOICES, DEV_VOICE, Voice, synthesize, training_voices
 from skill.train.text import DEV_SENTENCES, coach_lines, command_phrases, other_words, sentences
 
@@ -198,9 +198,13 @@ def build(jobs: list[Job], seed: int, noise_only: int) -> list[Utt]:
     return utts
 
 
-def transcript(text: str) -> tuple[tuple[str, ...], ...]:
-    """Phones per word used to align ``text`` (espeak en-us)."""
-    return phonemize(text, "en-us") if text else ()
+def transcript(utt: Utt, command_phones: bool = False) -> tuple[tuple[str, ...], ...]:
+    """Phones per word used to align an utterance (espeak en-us); with ``command_phones``, a
+    command clip's phrase in command-specific phones."""
+    if not utt.text:
+        return ()
+    phones = phonemize(utt.text, "en-us")
+    return as_command(utt.text, phones) if command_phones and utt.kind == "cmd" else phones
 
 
 def training_set(seed: int, scale: float = 1.0) -> list[Utt]:

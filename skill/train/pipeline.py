@@ -19,7 +19,7 @@ from skill.model import manifest
 from skill.model.graph import UNK, Lang, UnkCosts
 from skill.train import align, data, export, nnet
 from skill.train.features import DIM, mfcc_all
-from skill.train.lexicon import lexicon, phone_set
+from skill.train.lexicon import lexicon, num_generic, phone_set
 from skill.train.specaug import LogMelAugment
 from skill.train.synth import DEV_VOICE, training_voices
 from skill.train.tune import UNK_COSTS, parse_costs, retune
@@ -38,6 +38,9 @@ class Settings:
     epochs: tuple[int, ...] = (3, 3, 3, 8)  #: epochs per alignment pass (realign between)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
     specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
+    #: command clips labelled with command-specific phones, the [unk] filler made of the
+    #: generic ones (an experiment, off: see models/README.md)
+    command_phones: bool = False
     unk_costs: str = UNK_COSTS  #: [unk] costs tried (entry:per-frame,...)
 
 
@@ -64,7 +67,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     train = data.training_set(s.seed, s.scale)
     dev = data.dev_set(s.seed)
     log.info("data: %d train, %d dev utterances (%.0f s)", len(train), len(dev), time.time() - t0)
-    trans = [data.transcript(u.text) for u in train]
+    trans = [data.transcript(u, s.command_phones) for u in train]
     phones = phone_set(list(trans))
     pid = {p: i for i, p in enumerate(phones)}
     words = [[[pid[p] for p in w] for w in t] for t in trans]
@@ -134,7 +137,13 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     net.load_state_dict(ck["net"])
     net.eval()
     dev = dev if dev is not None else data.dev_set(s.seed)
-    lang = Lang(["<eps>", UNK, *vocabulary()], lexicon(vocabulary(), phones), npdf, all_phrases())
+    lang = Lang(
+        ["<eps>", UNK, *vocabulary()],
+        lexicon(vocabulary(), phones, tuple(all_phrases()) if s.command_phones else ()),
+        npdf,
+        all_phrases(),
+        num_generic(phones) if s.command_phones else 0,
+    )
     shutil.rmtree(out, ignore_errors=True)
     layers = nnet.export_layers(net, ck["mean"], ck["std"])
     export.write_model(out, lang, DIM, layers, ck["priors"], UnkCosts())

@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 RATE = 16000
 #: the listening settings tried; on a tie the first (the strictest) wins
 GRID: dict[str, tuple[float, ...]] = {
-    "max_unknown": (0.0, 0.15, 0.3, 0.45),
+    "max_unknown_before": (0.0, 0.15, 0.3),
+    "max_unknown_after": (0.0, 0.15, 0.3, 0.45, 0.6),
     "min_pause_before": (0.4, 0.25, 0.0),
     "min_confidence": (0.85, 0.7, 0.5),
     "min_confidence_careful": (0.95, 0.85, 0.7),
@@ -51,7 +52,7 @@ WORD_WEIGHT = 0.5
 
 #: [unk] costs tried (entry:per-frame): cheaper [unk] rejects more single words but eats
 #: more of the commands' edges; an entry cost spares the edges and hurts short words
-UNK_COSTS = "0:1,0:1.5,0:2,0:2.5,4:1.5,4:2.5"
+UNK_COSTS = "0:0.5,0:0.75,0:1,0:1.5,0:2"
 
 
 def parse_costs(text: str) -> list[UnkCosts]:
@@ -188,7 +189,9 @@ def retune(
         "false_accepts_per_hour": round(best.false_accepts_per_hour, 2),
         "single_words_accepted": round(best.words_accepted, 3),
     }
-    info.setdefault("training", {})["unk_costs_tried"] = [[c.entry, c.per_frame] for c in costs]
+    training = info.setdefault("training", {})
+    training["unk_costs"] = ",".join(f"{c.entry:g}:{c.per_frame:g}" for c in costs)
+    training["unk_costs_tried"] = [[c.entry, c.per_frame] for c in costs]
     return manifest.write(model_dir, info)
 
 

@@ -43,12 +43,16 @@ def test_careful_commands_need_more_confidence() -> None:
 
 
 def test_long_unknown_sound_around_a_phrase_means_it_was_part_of_talk() -> None:
-    d = Decider(Settings(max_unknown=0.3))
-    assert d.decide(final("[unk] pause", before=0.6), STROKING, False) is None
-    assert d.decide(final("pause [unk]", after=0.5), STROKING, False) is None
+    d = Decider(Settings(max_unknown_before=0.15, max_unknown_after=0.45))
+    assert d.decide(final("[unk] pause", before=0.3), STROKING, False) is None
+    assert d.decide(final("pause [unk]", after=0.6), STROKING, False) is None
     assert d.decide(final("[unk] pause [unk]", before=0.2, after=0.2), STROKING, False) is None
-    assert d.decide(final("pause [unk]", after=0.2), STROKING, False) is Command.PAUSE
+    assert d.decide(final("pause [unk]", after=0.4), STROKING, False) is Command.PAUSE
     assert d.decide(final("[unk] faster", before=0.1), STROKING, False) is Command.FASTER
+    # a drawn-out last syllable is allowed more than sound before the phrase
+    assert d.decide(final("[unk] pause [unk]", before=0.1, after=0.4), STROKING, False) is (
+        Command.PAUSE
+    )
     assert d.decide(final("[unk]"), STROKING, False) is None
     assert d.decide(final(""), STROKING, False) is None
 
@@ -65,7 +69,11 @@ def test_a_command_needs_a_pause_before_it() -> None:
 
 
 def test_a_command_louder_than_the_sound_around_it_stands_out_from_a_background() -> None:
-    d = Decider(Settings(min_pause_before=0.3, max_unknown=0.3, min_prominence_db=6.0))
+    d = Decider(
+        Settings(
+            min_pause_before=0.3, max_unknown_before=0.3, max_unknown_after=0.3, min_prominence_db=6
+        )
+    )
     babble = final("[unk] pause [unk]", before=1.0, after=0.8)
     assert d.decide(babble, STROKING, False, Surroundings(0.0, 2.0)) is None
     assert d.decide(babble, STROKING, False, Surroundings(0.0, 7.0)) is Command.PAUSE
@@ -85,7 +93,7 @@ def test_pauses_are_measured_between_utterances_but_not_across_the_coachs_voice(
 
 
 def test_while_speaking_the_rest_of_the_coachs_voice_before_the_phrase_is_forgiven() -> None:
-    d = Decider(Settings(max_unknown=0.3))
+    d = Decider(Settings(max_unknown_before=0.15, max_unknown_after=0.3))
     assert d.decide(final("[unk] hold on", before=2.0), SPEAKING, True) is Command.PAUSE
     assert d.decide(final("[unk] [unk] stop", before=1.0), SPEAKING, True) is Command.STOP
     assert d.decide(final("stop [unk]", after=0.6), SPEAKING, True) is None

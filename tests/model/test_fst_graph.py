@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import struct
+from dataclasses import replace
 from pathlib import Path
 
 from skill.commands import vocabulary
@@ -71,3 +73,27 @@ def test_one_phrase_per_utterance(model_dir: Path) -> None:
     assert wid["next"] in entries and wid["[unk]"] in entries
     after = {a.olabel for a in f.arcs[1] if a.olabel}  # state 1: after a phrase
     assert after == {wid["[unk]"]}
+
+
+def _phones_in(f: Fst) -> set[int]:
+    """Graph phones on any arc (a transition-id belongs to phone (tid + 1) // 2)."""
+    return {(a.ilabel + 1) // 2 for arcs in f.arcs for a in arcs if a.ilabel}
+
+
+def test_filler_is_made_of_generic_phones_only(tmp_path: Path) -> None:
+    # base phones: 1 silence, 2-3 generic, 4-5 the command word's own
+    lang = Lang(["<eps>", "[unk]", "stop"], {"stop": [[4, 5]]}, 5, ["stop"], filler_phones=3)
+    seen = _phones_in(hcl(lang, UnkCosts()))
+    assert {positional(b, p) for b in (2, 3) for p in ("begin", "singleton")} <= seen
+    assert positional(4, "singleton") not in seen and positional(5, "begin") not in seen
+    assert {positional(4, "begin"), positional(5, "end")} <= seen  # the word itself
+    everything = _phones_in(hcl(replace(lang, filler_phones=0), UnkCosts()))
+    assert positional(4, "singleton") in everything
+    lang.save(tmp_path / "lang.json")
+    assert Lang.load(tmp_path / "lang.json") == lang
+
+
+def test_lang_without_filler_field_uses_every_phone(tmp_path: Path) -> None:
+    path = tmp_path / "lang.json"
+    path.write_text(json.dumps({"words": ["<eps>"], "lexicon": {}, "num_phones": 3, "phrases": []}))
+    assert Lang.load(path).filler_phones == 0

@@ -19,7 +19,7 @@ TALK = [hyp("[unk]", 0.0, 2.0), hyp("go back", 2.1, 2.5, pause=0.1), hyp("[unk]"
 
 
 def test_replay_obeys_isolated_commands_only() -> None:
-    strict = Settings(min_pause_before=0.3, max_unknown=0.3)
+    strict = Settings(min_pause_before=0.3, max_unknown_before=0.3, max_unknown_after=0.3)
     assert replay(TALK, strict) == []
     assert replay(TALK, Settings(min_pause_before=0.0)) == [Command.BACK]
     assert replay([hyp("pause [unk]", 1.0, 1.6, after=0.2)], strict) == [Command.PAUSE]
@@ -33,8 +33,8 @@ def test_score_weighs_accuracy_against_false_accepts() -> None:
         talk=TALK,
         talk_hours=0.1,
     )
-    loose = score(UnkCosts(), heard, {"max_unknown": 0.3, "min_pause_before": 0.0})
-    strict = score(UnkCosts(), heard, {"max_unknown": 0.3, "min_pause_before": 0.3})
+    loose = score(UnkCosts(), heard, {"max_unknown_after": 0.3, "min_pause_before": 0.0})
+    strict = score(UnkCosts(), heard, {"max_unknown_after": 0.3, "min_pause_before": 0.3})
     assert (loose.accuracy, loose.false_accepts_per_hour, loose.words_accepted) == (
         1.0,
         10.0,
