@@ -189,9 +189,10 @@ def retune(
         "false_accepts_per_hour": round(best.false_accepts_per_hour, 2),
         "single_words_accepted": round(best.words_accepted, 3),
     }
-    training = info.setdefault("training", {})
-    training["unk_costs"] = ",".join(f"{c.entry:g}:{c.per_frame:g}" for c in costs)
-    training["unk_costs_tried"] = [[c.entry, c.per_frame] for c in costs]
+    # the costs tried, in the form of the pipeline's setting (a re-tune may try others)
+    info.setdefault("training", {})["unk_costs"] = ",".join(
+        f"{c.entry:g}:{c.per_frame:g}" for c in costs
+    )
     return manifest.write(model_dir, info)
 
 
