@@ -24,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="experiment: command-specific phones for command clips (models/README.md)",
     )
+    p.add_argument(
+        "--said-alone",
+        action="store_true",
+        help="experiment: drawn-out ends, more words and short talk said alone (models/README.md)",
+    )
     p.add_argument("--work", type=Path, default=None, help="scratch dir (default OUT.work)")
     p.add_argument("--keep-work", action="store_true", help="keep the scratch dir")
     p.add_argument(
@@ -43,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         hidden=a.hidden,
         epochs=tuple(int(e) for e in a.epochs.split(",")),
         command_phones=a.command_phones,
+        said_alone=a.said_alone,
     )
     if a.export_only:
         finish(s, a.out, work)

@@ -1,8 +1,11 @@
-"""Length-preserving audio augmentation in numpy: level, noise, babble, speech underneath,
-reverberation and band-limited channels. Used for training data and for the benchmark conditions.
+"""Audio augmentation in numpy: level, noise, babble, speech underneath, reverberation and
+band-limited channels (all length-preserving, used for training data and for the benchmark
+conditions), and a drawn-out ending (training only, through sox).
 """
 
 from __future__ import annotations
+
+import subprocess
 
 import numpy as np
 
@@ -90,3 +93,35 @@ def pad(x: np.ndarray, before: float, after: float) -> np.ndarray:
     """Silence of ``before``/``after`` seconds around ``x``."""
     silence = np.zeros(int(SR * before)), np.zeros(int(SR * after))
     return np.concatenate([silence[0], x.astype(np.float64), silence[1]])
+
+
+def speech_end(x: np.ndarray, floor_db: float = 35.0) -> int:
+    """Sample index where the speech in ``x`` ends: the end of its last 10 ms frame within
+    ``floor_db`` of the loudest frame (``len(x)`` if it is all quiet)."""
+    n = len(x) // 160
+    if n == 0:
+        return len(x)
+    power = (x[: n * 160].astype(np.float64).reshape(n, 160) ** 2).mean(1)
+    loud = np.nonzero(power > power.max() * 10 ** (-floor_db / 10))[0]
+    return int((loud[-1] + 1) * 160) if loud.size and power.max() > 0 else len(x)
+
+
+def lengthen_end(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Draw out the end of an utterance as people do at the end of a phrase (phrase-final
+    lengthening, strongest in words said on their own): the last 0.12-0.3 s of speech, and
+    what follows it, slowed 1.3-2.2 times with the pitch kept (sox ``tempo``). Float audio in
+    int16 magnitudes in, the same out; longer than ``x``."""
+    end = speech_end(x)
+    start = max(0, end - int(SR * rng.uniform(0.12, 0.3)))
+    factor = rng.uniform(1.3, 2.2)
+    tail = (x[start:] / 32768.0).astype(np.float32)
+    raw = ["-t", "raw", "-r", str(SR), "-e", "floating-point", "-b", "32", "-c", "1", "-"]
+    out = subprocess.run(
+        ["sox", "-D", *raw, *raw, "tempo", "-s", f"{1 / factor:.4f}"],
+        input=tail.tobytes(),
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    slowed = np.frombuffer(out, dtype=np.float32).astype(np.float64) * 32768.0
+    return np.concatenate([x[:start].astype(np.float64), slowed])

@@ -12,7 +12,15 @@ import numpy as np
 from skill.train import augment as A
 from skill.train.lexicon import as_command, phonemize
 from skill.train.synth import COACH_VOICES, DEV_VOICE, Voice, synthesize, training_voices
-from skill.train.text import DEV_SENTENCES, coach_lines, command_phrases, other_words, sentences
+from skill.train.text import (
+    DEV_SENTENCES,
+    coach_lines,
+    command_phrases,
+    other_words,
+    sentences,
+    short_talk,
+    spans,
+)
 
 log = logging.getLogger(__name__)
 WORKERS = 2
@@ -65,9 +73,14 @@ def plan(
     cmd_copies: int,
     talk: tuple[str, ...] = (),
     coach: tuple[str, ...] = (),
+    word_copies: int = 1,
+    words: tuple[str, ...] = (),
+    n_spans: int = 0,
 ) -> list[Job]:
     """The list of base utterances for ``voices``; ``coach`` lines are said by two of the
-    coach's voices each."""
+    coach's voices each; the single words (``text.other_words``) and ``words`` are said
+    alone (kind ``word``) by ``word_voices`` voices, ``word_copies`` copies each, and
+    ``n_spans`` bits of talk (:func:`text.spans`) by one voice each."""
     rng = random.Random(seed)
     espeak = [v for v in voices if v.engine == "espeak"]
     others = [v for v in voices if v.engine != "espeak"]
@@ -84,9 +97,11 @@ def plan(
                 add(v, phrase, "cmd", rate * rng.uniform(0.95, 1.05), cmd_copies)
         for v in rng.sample(espeak, min(cmd_per_phrase_espeak, len(espeak))):
             add(v, phrase, "cmd", rng.uniform(0.8, 1.3), cmd_copies)
-    for w in other_words():
+    for w in [*other_words(), *words]:
         for v in rng.sample(voices, min(word_voices, len(voices))):
-            add(v, w, "word", rng.uniform(0.85, 1.2), 1)
+            add(v, w, "word", rng.uniform(0.85, 1.2), word_copies)
+    for w in spans(n_spans, rng) if n_spans else ():
+        add(rng.choice(voices), w, "word", rng.uniform(0.85, 1.2), 1)
     for s in [*sentences(n_sentences, rng), *talk]:
         add(rng.choice(voices), s, "talk", rng.uniform(0.85, 1.2), 1)
     for line in coach:
@@ -103,17 +118,26 @@ def _synth(job: Job) -> tuple[int, np.ndarray | None]:
         return job.idx, None
 
 
+#: share of the commands and of the words said alone whose end is drawn out
+#: (:func:`augment.lengthen_end`): the held-out voices end words more slowly than any
+#: training voice, and the recognizer took the drawn-out end for unknown speech after the
+#: phrase; words said alone get it too, so a slow end alone does not make a command
+LENGTHEN = 0.4
+
 _BG: list[np.ndarray] = []  #: talk clips: other people's speech for babble
 _COACH: list[np.ndarray] = []  #: the coach's own lines
 
 
-def _augment(args: tuple[int, int, np.ndarray, int]) -> list[np.ndarray]:
+def _augment(args: tuple[int, int, np.ndarray, int, bool]) -> list[np.ndarray]:
     """Copies of one base clip: copy 0 light (level, floor noise, tilt), copy 1 heavy, the
-    others with speech underneath."""
-    seed, idx, x, copies = args
+    others with speech underneath; with ``lengthen``, the end of some clips is drawn out
+    (in all their copies)."""
+    seed, idx, x, copies, lengthen = args
     rng = np.random.default_rng([seed, idx])
-    base = A.pad(x, rng.uniform(0.15, 0.6), rng.uniform(0.25, 0.6))
-    out = []
+    before, after = rng.uniform(0.15, 0.6), rng.uniform(0.25, 0.6)
+    said = A.lengthen_end(x, rng) if lengthen and rng.random() < LENGTHEN else x
+    base = A.pad(said, before, after)
+    out = []  # the copies keep the timing of copy 0, whose alignment they share
     for c in range(copies):
         y = A.tilt(base, rng.uniform(-3, 3)) if rng.random() < 0.5 else base.copy()
         if c == 1:
@@ -164,8 +188,9 @@ def overlap(
     return y
 
 
-def build(jobs: list[Job], seed: int, noise_only: int) -> list[Utt]:
-    """Synthesize and augment ``jobs`` (2 workers) and add ``noise_only`` background clips."""
+def build(jobs: list[Job], seed: int, noise_only: int, lengthen: bool = False) -> list[Utt]:
+    """Synthesize and augment ``jobs`` (2 workers) and add ``noise_only`` background clips;
+    with ``lengthen``, the end of some commands and words said alone is drawn out."""
     global _BG, _COACH
     with Pool(WORKERS) as pool:
         got = dict(pool.imap_unordered(_synth, jobs, chunksize=8))
@@ -175,7 +200,14 @@ def build(jobs: list[Job], seed: int, noise_only: int) -> list[Utt]:
     _BG = [wavs[j.idx] for j in ok if j.kind == "talk"]
     _COACH = [wavs[j.idx] for j in ok if j.kind == "coach"]
     with Pool(WORKERS) as pool:
-        copies = pool.map(_augment, [(seed, j.idx, wavs[j.idx], j.copies) for j in ok], chunksize=8)
+        copies = pool.map(
+            _augment,
+            [
+                (seed, j.idx, wavs[j.idx], j.copies, lengthen and j.kind in ("cmd", "word"))
+                for j in ok
+            ],
+            chunksize=8,
+        )
     utts = [
         Utt(f"{j.kind}{j.idx:05d}c{c}", j.idx, j.kind, j.text, j.voice.key, a)
         for j, cs in zip(ok, copies, strict=True)
@@ -207,8 +239,19 @@ def transcript(utt: Utt, command_phones: bool = False) -> tuple[tuple[str, ...],
     return as_command(utt.text, phones) if command_phones and utt.kind == "cmd" else phones
 
 
-def training_set(seed: int, scale: float = 1.0) -> list[Utt]:
-    """The training set: every training voice; ``scale`` < 1 makes a smaller, faster one."""
+#: with ``said_alone``: each single word and short bit of talk is said alone by this many
+#: training voices, a light and a heavy copy each (said alone, with silence around it, a word
+#: sounds like a command, and the command clips outnumber them), and the end of some commands
+#: and words is drawn out (``LENGTHEN``), and ``SPANS`` bits of 1 to 3 words of talk are
+#: said alone (:func:`text.spans`), one voice and copy each
+WORD_VOICES = 6
+WORD_COPIES = 2
+SPANS = 2000
+
+
+def training_set(seed: int, scale: float = 1.0, said_alone: bool = False) -> list[Utt]:
+    """The training set: every training voice; ``scale`` < 1 makes a smaller, faster one;
+    ``said_alone`` is the recipe of the experiment in models/README.md."""
     voices = training_voices()
     coach = coach_lines()
     jobs = plan(
@@ -216,11 +259,14 @@ def training_set(seed: int, scale: float = 1.0) -> list[Utt]:
         voices,
         max(1, int(12 * scale)),
         int(360 * scale),
-        max(1, int(3 * scale)),
+        max(1, int((WORD_VOICES if said_alone else 3) * scale)),
         3,
         coach=coach[: max(1, int(len(coach) * min(1.0, scale)))],
+        word_copies=WORD_COPIES if said_alone else 1,
+        words=tuple(short_talk()) if said_alone else (),
+        n_spans=int(SPANS * scale) if said_alone else 0,
     )
-    return build(jobs, seed, int(300 * scale))
+    return build(jobs, seed, int(300 * scale), lengthen=said_alone)
 
 
 #: template sentences in the development talk (with ``DEV_SENTENCES``: about 30 minutes, so
@@ -228,9 +274,13 @@ def training_set(seed: int, scale: float = 1.0) -> list[Utt]:
 DEV_TALK = 400
 
 
-def dev_set(seed: int) -> list[Utt]:
+def dev_set(seed: int, said_alone: bool = False) -> list[Utt]:
     """The development set (held-out TRAINING engine ``flite rms``) for tuning rejection,
     with development-only talk (``text.DEV_SENTENCES``) besides the training kinds; a
-    quarter of the coach's lines, said by the coach's voices, go under its commands."""
-    jobs = plan(seed + 7777, [DEV_VOICE], 0, DEV_TALK, 1, 3, DEV_SENTENCES, coach_lines()[::4])
-    return build(jobs, seed + 7777, 20)
+    quarter of the coach's lines, said by the coach's voices, go under its commands. With
+    ``said_alone`` it has the short talk said alone and drawn-out ends too."""
+    words = tuple(short_talk()) if said_alone else ()
+    jobs = plan(
+        seed + 7777, [DEV_VOICE], 0, DEV_TALK, 1, 3, DEV_SENTENCES, coach_lines()[::4], 1, words
+    )
+    return build(jobs, seed + 7777, 20, lengthen=said_alone)

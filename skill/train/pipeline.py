@@ -41,6 +41,9 @@ class Settings:
     #: command clips labelled with command-specific phones, the [unk] filler made of the
     #: generic ones (an experiment, off: see models/README.md)
     command_phones: bool = False
+    #: drawn-out ends, short talk and words said alone by more voices, in the training and
+    #: the development set (an experiment, off: see models/README.md)
+    said_alone: bool = False
     unk_costs: str = UNK_COSTS  #: [unk] costs tried (entry:per-frame,...)
 
 
@@ -64,8 +67,8 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     np.random.seed(s.seed)
     torch.manual_seed(s.seed)
     torch.set_num_threads(2)
-    train = data.training_set(s.seed, s.scale)
-    dev = data.dev_set(s.seed)
+    train = data.training_set(s.seed, s.scale, s.said_alone)
+    dev = data.dev_set(s.seed, s.said_alone)
     log.info("data: %d train, %d dev utterances (%.0f s)", len(train), len(dev), time.time() - t0)
     trans = [data.transcript(u, s.command_phones) for u in train]
     phones = phone_set(list(trans))
@@ -136,7 +139,7 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     net = nnet.Tdnn(DIM, s.hidden, npdf)
     net.load_state_dict(ck["net"])
     net.eval()
-    dev = dev if dev is not None else data.dev_set(s.seed)
+    dev = dev if dev is not None else data.dev_set(s.seed, s.said_alone)
     lang = Lang(
         ["<eps>", UNK, *vocabulary()],
         lexicon(vocabulary(), phones, tuple(all_phrases()) if s.command_phones else ()),

@@ -27,6 +27,23 @@ OTHER_WORDS: tuple[str, ...] = tuple(
     honest funny happy sorry""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 
+#: Short bits of talk said on their own (a reply, a sigh, a word of thanks), some with a
+#: command word inside: said alone they are shaped like a command, and they are not one.
+#: Nothing a user might mean as a command ("go on", "hang on", "keep going") is here.
+SHORT_TALK: tuple[str, ...] = (
+    "oh yes", "that's nice", "right there", "a bit lower", "mm hmm", "thank you", "oh wow",
+    "that feels good", "just there", "a little higher", "oh lovely", "yes please",
+    "no thanks", "not really", "i see", "okay then", "all right", "sounds good", "that's it",
+    "so good", "oh dear", "oh no", "my shoulder", "your turn", "next week", "back then",
+    "good night", "well done", "of course", "me too", "not yet", "in a minute",
+    "the left side", "on my neck", "under there", "it tickles", "how lovely",
+    "what time is it", "is that okay", "i'm fine", "nice and slow", "lower down",
+    "further up", "oh that's the spot", "wonderful", "exactly", "maybe later",
+    "excuse me", "bless you", "cheers", "the music", "more oil", "back home",
+    "step by step", "time flies", "long day", "what a day", "is it raining",
+    "much better", "hold my hand",
+)  # fmt: skip
+
 _SUBJECTS = (
     "i",
     "you",
@@ -118,6 +135,34 @@ def other_words() -> list[str]:
     """Single words that are not command words."""
     cmd = set(vocabulary())
     return sorted({w for w in OTHER_WORDS if w not in cmd})
+
+
+def short_talk() -> list[str]:
+    """Short bits of talk said alone (``SHORT_TALK``); none is a command phrase."""
+    phrases = set(all_phrases())
+    return [t for t in SHORT_TALK if t not in phrases]
+
+
+def spans(n: int, rng: random.Random) -> list[str]:
+    """``n`` different bits of 1 to 3 words cut from the training sentences and the coach's
+    lines, to be said alone: a word or two of talk has a command's shape, and the network
+    must learn that only a command's own sounds make one. None holds a command phrase."""
+    text = [*sentences(400, random.Random(rng.random())), *coach_lines()]
+    words = [[w.strip('.,;:!?()"').lower() for w in t.split()] for t in text]
+    phrases = [p.split() for p in all_phrases()]
+    out: dict[str, None] = {}
+    for _ in range(50 * n):
+        if len(out) >= n:
+            break
+        ws = [w for w in rng.choice(words) if w]
+        k = rng.choice((1, 2, 2, 3))
+        if len(ws) < k:
+            continue
+        i = rng.randrange(len(ws) - k + 1)
+        cut = ws[i : i + k]
+        if not any(cut[j : j + len(p)] == p for p in phrases for j in range(len(cut))):
+            out[" ".join(cut)] = None
+    return list(out)
 
 
 def sentences(n: int, rng: random.Random) -> list[str]:

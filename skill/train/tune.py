@@ -179,7 +179,8 @@ def retune(
     """Tune a built model in place (graph costs, listening rules) and rewrite its manifest."""
     info = manifest.load(model_dir)
     lang = Lang.load(model_dir / "graph" / "lang.json")
-    best = tune(model_dir, lang, dev if dev is not None else dev_set(seed), costs)
+    said_alone = bool(info.get("training", {}).get("said_alone", False))
+    best = tune(model_dir, lang, dev if dev is not None else dev_set(seed, said_alone), costs)
     info.pop("files", None)
     info["unk"] = asdict(best.unk)
     info["decision"] = best.settings

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from skill.train import data
+from skill.train import augment, data
 from skill.train.synth import COACH_VOICES, HELD_OUT, Voice, synthesize, training_voices
-from skill.train.text import coach_lines
+from skill.train.text import coach_lines, short_talk
 
 
 def test_synthesis_through_sox_effects_is_repeatable() -> None:
@@ -28,15 +29,31 @@ def test_the_plan_and_augmentation_depend_only_on_the_seed() -> None:
     data._BG[:] = [synthesize(voices[1], "the towel is warm")]
     data._COACH[:] = [synthesize(COACH_VOICES[0], coach_lines()[0])]
     try:
-        first = data._augment((3, 7, x, 3))
-        again = data._augment((3, 7, x, 3))
-        other = data._augment((4, 7, x, 3))
+        first = data._augment((3, 7, x, 3, True))
+        again = data._augment((3, 7, x, 3, True))
+        other = data._augment((4, 7, x, 3, True))
     finally:
         data._BG.clear()
         data._COACH.clear()
     assert len(first) == 3
+    # the copies share one alignment: they keep copy 0's length and timing
+    assert len({len(c) for c in first}) == 1
     assert all(np.array_equal(p, q) for p, q in zip(first, again, strict=True))
     assert not np.array_equal(first[2], other[2])
+
+
+def test_a_drawn_out_end_goes_into_every_copy_of_a_clip(monkeypatch: pytest.MonkeyPatch) -> None:
+    x = synthesize(Voice("espeak", "en-us"), "next")
+    data._BG[:] = [synthesize(Voice("espeak", "en-gb+f2"), "the towel is warm")]
+    try:
+        monkeypatch.setattr(data, "LENGTHEN", 0.0)
+        plain = data._augment((3, 7, x, 2, True))
+        monkeypatch.setattr(data, "LENGTHEN", 1.0)
+        drawn = data._augment((3, 7, x, 2, True))
+    finally:
+        data._BG.clear()
+    assert len({len(c) for c in drawn}) == 1
+    assert len(drawn[0]) > len(plain[0])
 
 
 def test_coach_lines_come_from_the_bundled_routines() -> None:
@@ -50,3 +67,47 @@ def test_no_training_or_coach_voice_is_held_out() -> None:
     keys = {v.key for v in [*training_voices(), *COACH_VOICES]}
     assert not keys & HELD_OUT
     assert {v.key for v in COACH_VOICES} <= {v.key for v in training_voices()}
+
+
+def test_a_drawn_out_end_lengthens_the_last_syllable_only() -> None:
+    x = synthesize(Voice("espeak", "en-us"), "pause").astype(np.float64)
+    end = augment.speech_end(x)
+    assert 0.5 * len(x) < end <= len(x)
+    rng = np.random.default_rng(5)
+    y = augment.lengthen_end(x, rng)
+    again = augment.lengthen_end(x, np.random.default_rng(5))
+    assert np.array_equal(y, again)
+    # 0.12-0.3 s slowed 1.3-2.2 times: at least 36 ms and at most 0.36 s (plus the silence
+    # after the speech, slowed too) longer
+    grown = len(y) - len(x)
+    assert 0.036 * 16000 * 0.9 < grown < (0.36 + 2.2 * (len(x) - end) / 16000) * 16000 * 1.1
+    # everything before the last 0.3 s of speech is untouched
+    assert np.array_equal(y[: end - int(0.3 * 16000)], x[: end - int(0.3 * 16000)])
+    # the level stays that of the word
+    assert 0.7 < np.abs(y).max() / np.abs(x).max() < 1.3
+
+
+def test_the_end_of_silence_is_its_length() -> None:
+    assert augment.speech_end(np.zeros(8000)) == 8000
+
+
+def test_short_talk_said_alone_is_never_a_command() -> None:
+    from skill.commands import parse
+
+    talk = short_talk()
+    assert len(talk) >= 50
+    assert all(parse(t) is None for t in talk)
+
+
+def test_bits_of_talk_said_alone_never_hold_a_command_phrase() -> None:
+    import random
+
+    from skill.commands import all_phrases
+    from skill.train.text import spans
+
+    cut = spans(300, random.Random(2))
+    assert len(cut) == 300 == len(set(cut))
+    assert all(1 <= len(c.split()) <= 3 for c in cut)
+    for c in cut:
+        padded = f" {c} "
+        assert not any(f" {p} " in padded for p in all_phrases()), c
