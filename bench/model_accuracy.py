@@ -1,7 +1,8 @@
 """Held-out benchmark of the command model (and the spike baseline side by side).
 
 Command accuracy per condition on the held-out voices, false accepts on >= 10 minutes of ordinary
-talk, real-time factor and peak RSS of ``transcribe``. Prints a Markdown table.
+talk and on words said on their own (``bench/words.txt``), real-time factor and peak RSS of
+``transcribe``. Prints a Markdown table.
 
 usage: python bench/model_accuracy.py [--model models/coach-commands] [--baseline DIR]
                                       [--quick] [--update-manifest]
@@ -41,6 +42,7 @@ CONDITIONS = (
     "tempo 1.15",
     "coach -6 dB",
 )
+WORDS = "words alone obeyed"
 COACH_LINES = (
     "Place both hands flat on the upper back and glide slowly down toward the waist.",
     "Now use your thumbs in small circles along both sides of the spine.",
@@ -48,8 +50,8 @@ COACH_LINES = (
 )
 
 
-def talk_lines() -> list[str]:
-    lines = (ROOT / "bench" / "talk.txt").read_text().splitlines()
+def talk_lines(name: str = "talk.txt") -> list[str]:
+    lines = (ROOT / "bench" / name).read_text().splitlines()
     return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
 
 
@@ -145,6 +147,11 @@ def main() -> int:
     talk = {v: talk_stream(v, random.Random(v)) for v in heldout.VOICES}
     babble_src = [heldout.synth(v, ln) for v in heldout.VOICES for ln in talk_lines()[:20]]
     coach = coach_speech()
+    lone = talk_lines("words.txt")[:: 4 if a.quick else 1]
+    quiet = np.random.default_rng(7)  # its own: the command clips' noise stays as it was
+    alone = [
+        condition(heldout.synth(v, w), "clean", quiet, [], []) for v in heldout.VOICES for w in lone
+    ]
     clips = {
         (v, ph, c): condition(heldout.synth(v, ph), c, rng, babble_src, coach)
         for v in heldout.VOICES
@@ -183,6 +190,9 @@ def main() -> int:
                 hours += len(x) / 16000 / 3600
             row["false accepts / h (talk)"] = f"{fa / hours:.1f} ({fa} in {60 * hours:.1f} min)"
             summary[f"{name}/{label}/false_accepts_per_hour"] = round(fa / hours, 2)
+            obeyed = np.mean([bool(decode(rec, x)) for x in alone])
+            row[WORDS] = f"{100 * obeyed:.1f}%"
+            summary[f"{name}/{label}/words_alone_obeyed"] = round(float(obeyed), 4)
             rows[f"{name} ({label}, {len(subset)})"] = row
     with tempfile.TemporaryDirectory() as tmp:
         files = []
@@ -193,9 +203,10 @@ def main() -> int:
         r, m = rtf_rss(a.model, files, secs)
     print(
         f"\nHeld-out voices: {', '.join(heldout.VOICES)}; grammar = the phrases listed; "
-        f"{len(phrases)} phrases x {len(heldout.VOICES)} voices per condition.\n"
+        f"{len(phrases)} phrases x {len(heldout.VOICES)} voices per condition; "
+        f"{len(lone)} words said alone x {len(heldout.VOICES)} voices.\n"
     )
-    cols = [*conds, "false accepts / h (talk)"]
+    cols = [*conds, "false accepts / h (talk)", WORDS]
     print("| model | " + " | ".join(cols) + " |")
     print("|---" * (len(cols) + 1) + "|")
     for k, row in rows.items():
