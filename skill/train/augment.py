@@ -103,7 +103,7 @@ def speech_end(x: np.ndarray, floor_db: float = 35.0) -> int:
         return len(x)
     power = (x[: n * 160].astype(np.float64).reshape(n, 160) ** 2).mean(1)
     loud = np.nonzero(power > power.max() * 10 ** (-floor_db / 10))[0]
-    return int((loud[-1] + 1) * 160) if loud.size and power.max() > 0 else len(x)
+    return int((loud[-1] + 1) * 160) if loud.size else len(x)  # all quiet: none is loud
 
 
 def lengthen_end(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:

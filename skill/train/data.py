@@ -119,9 +119,9 @@ def _synth(job: Job) -> tuple[int, np.ndarray | None]:
 
 
 #: share of the commands and of the words said alone whose end is drawn out
-#: (:func:`augment.lengthen_end`): the held-out voices end words more slowly than any
-#: training voice, and the recognizer took the drawn-out end for unknown speech after the
-#: phrase; words said alone get it too, so a slow end alone does not make a command
+#: (:func:`augment.lengthen_end`), as people draw out the end of a phrase; words said alone
+#: get it too, so that a slow end alone does not make a command (it did not remove the
+#: unknown sound the recognizer hears after a held-out voice's phrase: models/README.md)
 LENGTHEN = 0.4
 
 _BG: list[np.ndarray] = []  #: talk clips: other people's speech for babble
@@ -281,6 +281,6 @@ def dev_set(seed: int, said_alone: bool = False) -> list[Utt]:
     ``said_alone`` it has the short talk said alone and drawn-out ends too."""
     words = tuple(short_talk()) if said_alone else ()
     jobs = plan(
-        seed + 7777, [DEV_VOICE], 0, DEV_TALK, 1, 3, DEV_SENTENCES, coach_lines()[::4], 1, words
+        seed + 7777, [DEV_VOICE], 0, DEV_TALK, 1, 3, DEV_SENTENCES, coach_lines()[::4], words=words
     )
     return build(jobs, seed + 7777, 20, lengthen=said_alone)
