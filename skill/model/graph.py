@@ -106,6 +106,9 @@ class UnkCosts:
     entry: float = 0.0  #: once per [unk] word
     per_phone: float = 1.0  #: per phone inside [unk]
     per_frame: float = 0.5  #: per (subsampled) frame inside [unk]
+    #: extra per-frame cost of a command-specific phone inside [unk] (None: [unk] never uses
+    #: them); lets a word that only sounds like a command fall into [unk]
+    command_phone: float | None = None
 
 
 def _phone(
@@ -125,11 +128,14 @@ def _unk(f: Fst, src: int, dst: int, lang: Lang, unk: UnkCosts, label: int) -> N
     """[unk] from ``src`` to ``dst``: one singleton phone, or begin (internal)* end."""
     u, mid, u2 = f.add_state(), f.add_state(), f.add_state()
     f.add_arc(src, 0, label, unk.entry, u)
-    for b in range(SIL_PHONE + 1, (lang.filler_phones or lang.num_phones) + 1):
-        _phone(f, u, positional(b, "singleton"), u2, 0.0, unk.per_frame)
-        _phone(f, u, positional(b, "begin"), mid, 0.0, unk.per_frame)
-        _phone(f, mid, positional(b, "internal"), mid, unk.per_phone, unk.per_frame)
-        _phone(f, mid, positional(b, "end"), u2, unk.per_phone, unk.per_frame)
+    generic = lang.filler_phones or lang.num_phones
+    extra = unk.command_phone
+    for b in range(SIL_PHONE + 1, (generic if extra is None else lang.num_phones) + 1):
+        frame = unk.per_frame + (extra if extra is not None and b > generic else 0.0)
+        _phone(f, u, positional(b, "singleton"), u2, 0.0, frame)
+        _phone(f, u, positional(b, "begin"), mid, 0.0, frame)
+        _phone(f, mid, positional(b, "internal"), mid, unk.per_phone, frame)
+        _phone(f, mid, positional(b, "end"), u2, unk.per_phone, frame)
     f.add_arc(u2, 0, 0, 0.0, dst)
 
 

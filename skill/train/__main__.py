@@ -14,20 +14,25 @@ from skill.train.pipeline import Settings, finish, run
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m skill.train", description=__doc__)
+    d = Settings()
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--scale", type=float, default=1.0, help="data size (1.0 = full recipe)")
-    p.add_argument("--hidden", type=int, default=256)
-    p.add_argument("--epochs", type=str, default="3,3,3,8", help="epochs per alignment pass")
+    p.add_argument("--hidden", type=int, default=d.hidden)
+    p.add_argument(
+        "--epochs", type=str, default=",".join(map(str, d.epochs)), help="epochs per alignment pass"
+    )
     p.add_argument(
         "--command-phones",
-        action="store_true",
-        help="experiment: command-specific phones for command clips (models/README.md)",
+        action=argparse.BooleanOptionalAction,
+        default=d.command_phones,
+        help="command-specific phones for command clips (models/README.md)",
     )
     p.add_argument(
         "--said-alone",
-        action="store_true",
-        help="experiment: drawn-out ends, more words and short talk said alone (models/README.md)",
+        action=argparse.BooleanOptionalAction,
+        default=d.said_alone,
+        help="drawn-out ends, more words and bits of talk said alone (models/README.md)",
     )
     p.add_argument("--work", type=Path, default=None, help="scratch dir (default OUT.work)")
     p.add_argument("--keep-work", action="store_true", help="keep the scratch dir")

@@ -249,9 +249,10 @@ WORD_COPIES = 2
 SPANS = 2000
 
 
-def training_set(seed: int, scale: float = 1.0, said_alone: bool = False) -> list[Utt]:
+def training_set(seed: int, scale: float, said_alone: bool) -> list[Utt]:
     """The training set: every training voice; ``scale`` < 1 makes a smaller, faster one;
-    ``said_alone`` is the recipe of the experiment in models/README.md."""
+    ``said_alone`` adds drawn-out ends and words and bits of talk said alone (the shipped
+    recipe since 2026-11-26, third session; models/README.md)."""
     voices = training_voices()
     coach = coach_lines()
     jobs = plan(
@@ -274,7 +275,7 @@ def training_set(seed: int, scale: float = 1.0, said_alone: bool = False) -> lis
 DEV_TALK = 400
 
 
-def dev_set(seed: int, said_alone: bool = False) -> list[Utt]:
+def dev_set(seed: int, said_alone: bool) -> list[Utt]:
     """The development set (held-out TRAINING engine ``flite rms``) for tuning rejection,
     with development-only talk (``text.DEV_SENTENCES``) besides the training kinds; a
     quarter of the coach's lines, said by the coach's voices, go under its commands. With

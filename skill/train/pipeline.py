@@ -35,16 +35,16 @@ class Settings:
     seed: int = 1  #: seeds data synthesis, augmentation, dither and training
     scale: float = 1.0  #: size of the synthetic data set
     hidden: int = 256  #: TDNN width
-    epochs: tuple[int, ...] = (3, 3, 3, 8)  #: epochs per alignment pass (realign between)
+    epochs: tuple[int, ...] = (3, 3, 3, 7)  #: epochs per alignment pass (realign between)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
     specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
-    #: command clips labelled with command-specific phones, the [unk] filler made of the
-    #: generic ones (an experiment, off: see models/README.md)
-    command_phones: bool = False
-    #: drawn-out ends, short talk and words said alone by more voices, in the training and
-    #: the development set (an experiment, off: see models/README.md)
-    said_alone: bool = False
-    unk_costs: str = UNK_COSTS  #: [unk] costs tried (entry:per-frame,...)
+    #: command clips labelled with command-specific phones; the [unk] filler is made of the
+    #: generic ones and may use the command phones at an extra cost (see models/README.md)
+    command_phones: bool = True
+    #: drawn-out ends, short talk, bits of talk and words said alone by more voices, in the
+    #: training and the development set (see models/README.md)
+    said_alone: bool = True
+    unk_costs: str = UNK_COSTS  #: [unk] costs tried (entry:per-frame[:command-phone],...)
 
 
 def _labels(

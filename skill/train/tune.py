@@ -50,18 +50,30 @@ FA_WEIGHT = 0.05
 WORD_WEIGHT = 0.5
 
 
-#: [unk] costs tried (entry:per-frame): cheaper [unk] rejects more single words but eats
-#: more of the commands' edges; an entry cost spares the edges and hurts short words
-UNK_COSTS = "0:0.5,0:0.75,0:1,0:1.5,0:2"
+#: [unk] costs tried (entry:per-frame:command-phone): a cheaper [unk] rejects more single
+#: words but eats more of the commands' edges; letting it use the command-specific phones at a
+#: small extra cost lets a word that only sounds like a command fall into [unk]
+UNK_COSTS = "0:1:0.1,0:1:0.25,0:1:0.5"
 
 
 def parse_costs(text: str) -> list[UnkCosts]:
-    """``"ENTRY:PER_FRAME,..."`` as [unk] costs."""
+    """``"ENTRY:PER_FRAME[:COMMAND_PHONE],..."`` as [unk] costs (no COMMAND_PHONE: [unk] never
+    uses the command-specific phones)."""
     out = []
     for item in text.split(","):
-        entry, per_frame = item.split(":")
-        out.append(UnkCosts(entry=float(entry), per_frame=float(per_frame)))
+        entry, per_frame, *command = item.split(":")
+        extra = float(command[0]) if command else None
+        out.append(UnkCosts(entry=float(entry), per_frame=float(per_frame), command_phone=extra))
     return out
+
+
+def format_costs(costs: list[UnkCosts]) -> str:
+    """The inverse of :func:`parse_costs`."""
+    return ",".join(
+        f"{c.entry:g}:{c.per_frame:g}"
+        + ("" if c.command_phone is None else f":{c.command_phone:g}")
+        for c in costs
+    )
 
 
 @dataclass(frozen=True)
@@ -191,9 +203,7 @@ def retune(
         "single_words_accepted": round(best.words_accepted, 3),
     }
     # the costs tried, in the form of the pipeline's setting (a re-tune may try others)
-    info.setdefault("training", {})["unk_costs"] = ",".join(
-        f"{c.entry:g}:{c.per_frame:g}" for c in costs
-    )
+    info.setdefault("training", {})["unk_costs"] = format_costs(costs)
     return manifest.write(model_dir, info)
 
 
@@ -201,7 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m skill.train.tune", description=__doc__)
     p.add_argument("--model", type=Path, required=True)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--unk-costs", default=UNK_COSTS, help="[unk] costs to try: ENTRY:PER_FRAME,...")
+    p.add_argument(
+        "--unk-costs",
+        default=UNK_COSTS,
+        help="[unk] costs to try: ENTRY:PER_FRAME[:COMMAND_PHONE],...",
+    )
     a = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
     costs = parse_costs(a.unk_costs)

@@ -93,6 +93,19 @@ def test_filler_is_made_of_generic_phones_only(tmp_path: Path) -> None:
     assert Lang.load(tmp_path / "lang.json") == lang
 
 
+def test_filler_may_use_command_phones_at_an_extra_cost() -> None:
+    lang = Lang(["<eps>", "[unk]", "stop"], {"stop": [[4, 5]]}, 5, ["stop"], filler_phones=3)
+    f = hcl(lang, UnkCosts(per_frame=0.5, command_phone=2.0))
+
+    def self_loop_costs(base: int) -> set[float]:
+        tid = tid_self(positional(base, "singleton"))
+        return {a.weight for arcs in f.arcs for a in arcs if a.ilabel == tid}
+
+    assert self_loop_costs(2) == {0.5}
+    assert self_loop_costs(4) == {2.5}  # a command phone, only inside [unk]
+    assert positional(4, "singleton") not in _phones_in(hcl(lang, UnkCosts(per_frame=0.5)))
+
+
 def test_lang_without_filler_field_uses_every_phone(tmp_path: Path) -> None:
     path = tmp_path / "lang.json"
     path.write_text(json.dumps({"words": ["<eps>"], "lexicon": {}, "num_phones": 3, "phrases": []}))

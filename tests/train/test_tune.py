@@ -6,7 +6,7 @@ from skill.commands import Command
 from skill.listen.decide import Hypothesis, Settings, Surroundings
 from skill.model.graph import UnkCosts
 from skill.model.recognizer import TUNED
-from skill.train.tune import GRID, Heard, parse_costs, replay, score
+from skill.train.tune import GRID, Heard, format_costs, parse_costs, replay, score
 
 
 def hyp(
@@ -44,8 +44,10 @@ def test_score_weighs_accuracy_against_false_accepts() -> None:
     assert strict.value > loose.value
 
 
-def test_unk_costs_parse_as_entry_and_per_frame() -> None:
-    assert parse_costs("0:1.5,4:2") == [UnkCosts(0.0, 1.0, 1.5), UnkCosts(4.0, 1.0, 2.0)]
+def test_unk_costs_parse_as_entry_per_frame_and_command_phone() -> None:
+    costs = parse_costs("0:1.5,4:2:0.5")
+    assert costs == [UnkCosts(0.0, 1.0, 1.5), UnkCosts(4.0, 1.0, 2.0, command_phone=0.5)]
+    assert format_costs(costs) == "0:1.5,4:2:0.5"
 
 
 def test_the_grid_tunes_exactly_what_a_manifest_may_set() -> None:
