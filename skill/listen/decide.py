@@ -85,6 +85,8 @@ class Settings:
     #: (babble, television, the coach): the sound around it is not counted as talk
     min_prominence_db: float = 6.0
     min_confidence: float = 0.5
+    #: for the commands whose false trigger loses the user's place (``CAREFUL``); below
+    #: ``min_confidence`` it counts as ``min_confidence``
     min_confidence_careful: float = 0.7
     min_confidence_speaking: float = 0.9
 
@@ -185,7 +187,9 @@ class Decider:
                 return None
             if not speaking and around.pause_before < s.min_pause_before:
                 return None
-        floor = s.min_confidence_careful if command in CAREFUL else s.min_confidence
+        floor = s.min_confidence
+        if command in CAREFUL:  # never less sure than for the others
+            floor = max(floor, s.min_confidence_careful)
         if speaking:
             floor = max(floor, s.min_confidence_speaking)
         return command if hyp.confidence >= floor else None

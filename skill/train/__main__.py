@@ -15,9 +15,9 @@ from skill.train.pipeline import Settings, finish, run
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m skill.train", description=__doc__)
     d = Settings()
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--scale", type=float, default=1.0, help="data size (1.0 = full recipe)")
+    p.add_argument("--scale", type=float, default=d.scale, help="data size (1.0 = full recipe)")
     p.add_argument("--hidden", type=int, default=d.hidden)
     p.add_argument(
         "--epochs", type=str, default=",".join(map(str, d.epochs)), help="epochs per alignment pass"

@@ -40,6 +40,10 @@ def test_careful_commands_need_more_confidence() -> None:
     assert d.decide(final("slower", 0.6), STROKING, False) is Command.SLOWER
     assert d.decide(final("next", 0.6), STROKING, False) is None
     assert d.decide(final("end session", 0.75), STROKING, False) is Command.END
+    # a careful floor set below the general one does not make those commands easier
+    lax = Decider(Settings(min_confidence=0.85, min_confidence_careful=0.7))
+    assert lax.decide(final("next", 0.8), STROKING, False) is None
+    assert lax.decide(final("next", 0.9), STROKING, False) is Command.NEXT
 
 
 def test_long_unknown_sound_around_a_phrase_means_it_was_part_of_talk() -> None:
