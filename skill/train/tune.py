@@ -168,12 +168,16 @@ def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) ->
             hear(rec, talk_pcm),
             talk_hours,
         )
-        for combo in itertools.product(*GRID.values()):
-            s = score(unk, heard, dict(zip(GRID, combo, strict=True)))
-            if best is None or s.value > best.value:
-                best = s
-        assert best is not None
-        log.info("dev: [unk] %s -> best so far %s", unk, best)
+        here = max(
+            (
+                score(unk, heard, dict(zip(GRID, c, strict=True)))
+                for c in itertools.product(*GRID.values())
+            ),
+            key=lambda s: s.value,  # the first of equals: the strictest
+        )
+        log.info("dev: [unk] %s -> %s (objective %.3f)", unk, here, here.value)
+        if best is None or here.value > best.value:
+            best = here
     assert best is not None
     write_graph(model_dir / "graph", lang, best.unk)
     log.info(
