@@ -109,6 +109,9 @@ class UnkCosts:
     #: extra per-frame cost of a command-specific phone inside [unk] (None: [unk] never uses
     #: them); lets a word that only sounds like a command fall into [unk]
     command_phone: float | None = None
+    #: with ``command_phone``: a cost paid once by an [unk] that uses any command-specific
+    #: phone (None: none; the generic phones alone never pay it)
+    command_entry: float | None = None
 
 
 def _phone(
@@ -125,18 +128,36 @@ def _phone(
 
 
 def _unk(f: Fst, src: int, dst: int, lang: Lang, unk: UnkCosts, label: int) -> None:
-    """[unk] from ``src`` to ``dst``: one singleton phone, or begin (internal)* end."""
+    """[unk] from ``src`` to ``dst``: one singleton phone, or begin (internal)* end; made of
+    the generic phones, or (at ``command_entry`` more, once) of any phone."""
     u, mid, u2 = f.add_state(), f.add_state(), f.add_state()
     f.add_arc(src, 0, label, unk.entry, u)
     generic = lang.filler_phones or lang.num_phones
-    extra = unk.command_phone
-    for b in range(SIL_PHONE + 1, (generic if extra is None else lang.num_phones) + 1):
-        frame = unk.per_frame + (extra if extra is not None and b > generic else 0.0)
+    if unk.command_phone is None:
+        _phone_loop(f, (u, mid, u2), generic, generic, unk)
+    elif unk.command_entry is None:
+        _phone_loop(f, (u, mid, u2), lang.num_phones, generic, unk)
+    else:
+        _phone_loop(f, (u, mid, u2), generic, generic, unk)
+        any_phone, any_mid = f.add_state(), f.add_state()
+        f.add_arc(u, 0, 0, unk.command_entry, any_phone)
+        _phone_loop(f, (any_phone, any_mid, u2), lang.num_phones, generic, unk)
+    f.add_arc(u2, 0, 0, 0.0, dst)
+
+
+def _phone_loop(
+    f: Fst, states: tuple[int, int, int], last: int, generic: int, unk: UnkCosts
+) -> None:
+    """One word of phones 2..``last`` through ``states`` (start, inside, end); phones above
+    ``generic`` cost ``unk.command_phone`` more per frame."""
+    u, mid, u2 = states
+    extra = unk.command_phone or 0.0
+    for b in range(SIL_PHONE + 1, last + 1):
+        frame = unk.per_frame + (extra if b > generic else 0.0)
         _phone(f, u, positional(b, "singleton"), u2, 0.0, frame)
         _phone(f, u, positional(b, "begin"), mid, 0.0, frame)
         _phone(f, mid, positional(b, "internal"), mid, unk.per_phone, frame)
         _phone(f, mid, positional(b, "end"), u2, unk.per_phone, frame)
-    f.add_arc(u2, 0, 0, 0.0, dst)
 
 
 def hcl(lang: Lang, unk: UnkCosts) -> Fst:

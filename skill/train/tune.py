@@ -61,9 +61,15 @@ def parse_costs(text: str) -> list[UnkCosts]:
     uses the command-specific phones)."""
     out = []
     for item in text.split(","):
-        entry, per_frame, *command = item.split(":")
-        extra = float(command[0]) if command else None
-        out.append(UnkCosts(entry=float(entry), per_frame=float(per_frame), command_phone=extra))
+        entry, per_frame, *command = (float(x) for x in item.split(":"))
+        out.append(
+            UnkCosts(
+                entry=entry,
+                per_frame=per_frame,
+                command_phone=command[0] if command else None,
+                command_entry=command[1] if len(command) > 1 else None,
+            )
+        )
     return out
 
 
@@ -72,6 +78,7 @@ def format_costs(costs: list[UnkCosts]) -> str:
     return ",".join(
         f"{c.entry:g}:{c.per_frame:g}"
         + ("" if c.command_phone is None else f":{c.command_phone:g}")
+        + ("" if c.command_entry is None else f":{c.command_entry:g}")
         for c in costs
     )
 

@@ -106,6 +106,19 @@ def test_filler_may_use_command_phones_at_an_extra_cost() -> None:
     assert positional(4, "singleton") not in _phones_in(hcl(lang, UnkCosts(per_frame=0.5)))
 
 
+def test_command_phones_in_the_filler_may_cost_once_instead() -> None:
+    lang = Lang(["<eps>", "[unk]", "stop"], {"stop": [[4, 5]]}, 5, ["stop"], filler_phones=3)
+    plain = hcl(lang, UnkCosts(per_frame=0.5, command_phone=0.0))
+    once = hcl(lang, UnkCosts(per_frame=0.5, command_phone=0.0, command_entry=3.0))
+    eps = [a.weight for arcs in once.arcs for a in arcs if a.ilabel == 0 and a.olabel == 0]
+    assert 3.0 in eps and 3.0 not in [
+        a.weight for arcs in plain.arcs for a in arcs if a.ilabel == 0 and a.olabel == 0
+    ]
+    # the generic phones keep a path that never pays it
+    assert once.num_states > plain.num_states
+    assert positional(4, "singleton") in _phones_in(once)
+
+
 def test_lang_without_filler_field_uses_every_phone(tmp_path: Path) -> None:
     path = tmp_path / "lang.json"
     path.write_text(json.dumps({"words": ["<eps>"], "lexicon": {}, "num_phones": 3, "phrases": []}))

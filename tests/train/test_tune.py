@@ -45,9 +45,13 @@ def test_score_weighs_accuracy_against_false_accepts() -> None:
 
 
 def test_unk_costs_parse_as_entry_per_frame_and_command_phone() -> None:
-    costs = parse_costs("0:1.5,4:2:0.5")
-    assert costs == [UnkCosts(0.0, 1.0, 1.5), UnkCosts(4.0, 1.0, 2.0, command_phone=0.5)]
-    assert format_costs(costs) == "0:1.5,4:2:0.5"
+    costs = parse_costs("0:1.5,4:2:0.5,0:1:0:3")
+    assert costs == [
+        UnkCosts(0.0, 1.0, 1.5),
+        UnkCosts(4.0, 1.0, 2.0, command_phone=0.5),
+        UnkCosts(0.0, 1.0, 1.0, command_phone=0.0, command_entry=3.0),
+    ]
+    assert format_costs(costs) == "0:1.5,4:2:0.5,0:1:0:3"
 
 
 def test_the_grid_tunes_exactly_what_a_manifest_may_set() -> None:
