@@ -44,7 +44,7 @@ class Settings:
     #: drawn-out ends, short talk, bits of talk and words said alone by more voices, in the
     #: training and the development set (see models/README.md)
     said_alone: bool = True
-    unk_costs: str = UNK_COSTS  #: [unk] costs tried (entry:per-frame[:command-phone],...)
+    unk_costs: str = UNK_COSTS  #: [unk] costs tried (``tune.parse_costs``)
 
 
 def _labels(

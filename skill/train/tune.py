@@ -1,4 +1,4 @@
-"""Tune the [unk] per-frame cost and the listening rules on the development voice.
+"""Tune the [unk] costs and the listening rules on the development voice.
 
 The development set (a training engine's voice never trained on, see ``data.dev_set``) is heard
 through :class:`~skill.listen.hearing.Hearing`, exactly like the microphone path: each command
@@ -57,8 +57,8 @@ UNK_COSTS = "0:1:0.1,0:1:0.25,0:1:0.5"
 
 
 def parse_costs(text: str) -> list[UnkCosts]:
-    """``"ENTRY:PER_FRAME[:COMMAND_PHONE],..."`` as [unk] costs (no COMMAND_PHONE: [unk] never
-    uses the command-specific phones)."""
+    """``"ENTRY:PER_FRAME[:COMMAND_PHONE[:COMMAND_ENTRY]],..."`` as [unk] costs (no
+    COMMAND_PHONE: [unk] never uses the command-specific phones; see :class:`UnkCosts`)."""
     out = []
     for item in text.split(","):
         entry, per_frame, *command = (float(x) for x in item.split(":"))
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--unk-costs",
         default=UNK_COSTS,
-        help="[unk] costs to try: ENTRY:PER_FRAME[:COMMAND_PHONE],...",
+        help="[unk] costs to try: ENTRY:PER_FRAME[:COMMAND_PHONE[:COMMAND_ENTRY]],...",
     )
     a = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
