@@ -21,6 +21,7 @@ development voice instead (a training engine never trained on): the while-speaki
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import time
@@ -152,32 +153,31 @@ def barge_in(
     print("|---|---|---|---|")
     for rel_db in (0.0, -6.0):
         caught = wrong = total = 0
-        for k, voice in enumerate(voices):
-            for j, phrase in enumerate(phrases):
-                text, far = lines[(j + k) % len(lines)]
-                echo = delayed(A.reverb(far, 0.5, rng) * 0.5)
-                user = A.reverb(heldout.synth(voice, phrase).astype(np.float64), 0.3, rng)
-                user *= level(echo) / level(user) * 10 ** (rel_db / 20)
-                at = int(1.5 * RATE)
-                n = max(len(far), at + len(user) + RATE)
-                mic = np.zeros(n)
-                mic[: len(echo)] += echo
-                mic[at : at + len(user)] += user
-                mic += A.pink(n, rng) * level(echo) * 10 ** (-40 / 20)
-                farp = np.zeros(n)
-                farp[: len(far)] = far
-                playing = np.abs(farp) > 300
+        # every barge-in phrase over every one of the coach's lines
+        for voice, phrase, (text, far) in itertools.product(voices, phrases, lines):
+            echo = delayed(A.reverb(far, 0.5, rng) * 0.5)
+            user = A.reverb(heldout.synth(voice, phrase).astype(np.float64), 0.3, rng)
+            user *= level(echo) / level(user) * 10 ** (rel_db / 20)
+            at = int(1.5 * RATE)
+            n = max(len(far), at + len(user) + RATE)
+            mic = np.zeros(n)
+            mic[: len(echo)] += echo
+            mic[at : at + len(user)] += user
+            mic += A.pink(n, rng) * level(echo) * 10 ** (-40 / 20)
+            farp = np.zeros(n)
+            farp[: len(far)] = far
+            playing = np.abs(farp) > 300
 
-                def context(i: int, text: str = text, playing: Samples = playing) -> Listening:
-                    talking = bool(playing[max(0, i - 800) : i + BLOCK].any())
-                    return Listening(Mode.STROKING, talking, text)
+            def context(i: int, text: str = text, playing: Samples = playing) -> Listening:
+                talking = bool(playing[max(0, i - 800) : i + BLOCK].any())
+                return Listening(Mode.STROKING, talking, text)
 
-                heard, _ = run(rec, to16(mic), to16(farp), context)
-                total += 1
-                want = parse(phrase)
-                if any(h.command is want for h in heard):
-                    caught += 1
-                wrong += sum(h.command is not want for h in heard)
+            heard, _ = run(rec, to16(mic), to16(farp), context)
+            total += 1
+            want = parse(phrase)
+            if any(h.command is want for h in heard):
+                caught += 1
+            wrong += sum(h.command is not want for h in heard)
         print(
             f"| command {rel_db:+.0f} dB vs coach echo | {total} | {100 * caught / total:.1f}% "
             f"| {wrong} |"
