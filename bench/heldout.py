@@ -33,7 +33,8 @@ def _piper_wav(text: str, path: str, length_scale: float) -> None:
 
 
 def synth(voice: str, text: str, rate: float = 1.0) -> np.ndarray:
-    """``text`` spoken by held-out ``voice`` as 16 kHz int16 (cached)."""
+    """``text`` spoken by held-out ``voice`` (or the development voice ``flite:rms``, which
+    ``listen_bench.py --voices`` tunes on) as 16 kHz int16 (cached)."""
     key = hashlib.sha1(f"{voice}|{text}|{rate}".encode()).hexdigest()[:16]
     cached = CACHE / f"{key}.npy"
     if cached.exists():

@@ -133,12 +133,9 @@ def _unk(f: Fst, src: int, dst: int, lang: Lang, unk: UnkCosts, label: int) -> N
     u, mid, u2 = f.add_state(), f.add_state(), f.add_state()
     f.add_arc(src, 0, label, unk.entry, u)
     generic = lang.filler_phones or lang.num_phones
-    if unk.command_phone is None:
-        _phone_loop(f, (u, mid, u2), generic, generic, unk)
-    elif unk.command_entry is None:
-        _phone_loop(f, (u, mid, u2), lang.num_phones, generic, unk)
-    else:
-        _phone_loop(f, (u, mid, u2), generic, generic, unk)
+    free = unk.command_phone is not None and unk.command_entry is None
+    _phone_loop(f, (u, mid, u2), lang.num_phones if free else generic, generic, unk)
+    if unk.command_phone is not None and unk.command_entry is not None:
         any_phone, any_mid = f.add_state(), f.add_state()
         f.add_arc(u, 0, 0, unk.command_entry, any_phone)
         _phone_loop(f, (any_phone, any_mid, u2), lang.num_phones, generic, unk)

@@ -255,17 +255,20 @@ def training_set(seed: int, scale: float, said_alone: bool) -> list[Utt]:
     recipe since 2026-11-26, third session; models/README.md)."""
     voices = training_voices()
     coach = coach_lines()
+    word_voices, word_copies, n_spans = (
+        (WORD_VOICES, WORD_COPIES, SPANS) if said_alone else (3, 1, 0)
+    )
     jobs = plan(
         seed,
         voices,
         max(1, int(12 * scale)),
         int(360 * scale),
-        max(1, int((WORD_VOICES if said_alone else 3) * scale)),
+        max(1, int(word_voices * scale)),
         3,
         coach=coach[: max(1, int(len(coach) * min(1.0, scale)))],
-        word_copies=WORD_COPIES if said_alone else 1,
+        word_copies=word_copies,
         words=tuple(short_talk()) if said_alone else (),
-        n_spans=int(SPANS * scale) if said_alone else 0,
+        n_spans=int(n_spans * scale),
     )
     return build(jobs, seed, int(300 * scale), lengthen=said_alone)
 

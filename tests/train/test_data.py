@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 
+from skill.commands import all_phrases, parse
 from skill.train import augment, data
 from skill.train.synth import COACH_VOICES, HELD_OUT, Voice, synthesize, training_voices
-from skill.train.text import coach_lines, short_talk
+from skill.train.text import coach_lines, short_talk, spans
 
 
 def test_synthesis_through_sox_effects_is_repeatable() -> None:
@@ -92,19 +95,12 @@ def test_the_end_of_silence_is_its_length() -> None:
 
 
 def test_short_talk_said_alone_is_never_a_command() -> None:
-    from skill.commands import parse
-
     talk = short_talk()
     assert len(talk) >= 50
     assert all(parse(t) is None for t in talk)
 
 
 def test_bits_of_talk_said_alone_never_hold_a_command_phrase() -> None:
-    import random
-
-    from skill.commands import all_phrases
-    from skill.train.text import spans
-
     cut = spans(300, random.Random(2))
     assert len(cut) == 300 == len(set(cut))
     assert all(1 <= len(c.split()) <= 3 for c in cut)
