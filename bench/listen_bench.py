@@ -36,7 +36,7 @@ import heldout
 
 from skill.commands import BARGE_IN, Command, Mode, grammar, parse, phrases_for
 from skill.events import Cue, Event, ModeChanged, Say
-from skill.listen.aec import Reference, WebRtcEcho
+from skill.listen.aec import Reference, SpeexEcho, WebRtcEcho
 from skill.listen.hearing import Hangover, Hearing, Listening
 from skill.listen.mic import BLOCK, RATE, Chunk
 from skill.loading import load_routine
@@ -49,8 +49,12 @@ from skill.train import augment as A
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "coach-commands"
 TUNE: dict[str, float | int] = {}  # --set NAME=VALUE overrides of skill.listen.decide.Settings
+ECHO = {"speex": SpeexEcho, "webrtc": WebRtcEcho}
+CANCELLER = ["speex"]  # --echo: the app's canceller (speex) or WebRTC AEC3 to compare
 #: output buffer + room + input buffer: the echo reaches the microphone this much later
 ECHO_DELAY = 0.04
+#: before each barge-in clip the canceller hears this much of the coach's other lines (s)
+WARM_SECONDS = 10.0
 Samples = np.ndarray
 
 
@@ -70,10 +74,13 @@ def run(
     mic: Samples,
     far: Samples | None,
     context: Callable[[int], Listening],
+    warm: int = 0,
 ) -> tuple[list[Heard], float]:
-    """Hear ``mic`` (int16) chunk by chunk; ``far`` is what the speaker played (int16)."""
+    """Hear ``mic`` (int16) chunk by chunk; ``far`` is what the speaker played (int16). The
+    first ``warm`` samples only go through the echo canceller (the coach's earlier lines in
+    the same room: in the app it has been listening since the session began)."""
     reference = Reference()
-    echo = WebRtcEcho(reference) if far is not None else None
+    echo = ECHO[CANCELLER[0]](reference) if far is not None else None
     index = [0]
     hearing = Hearing(
         rec, lambda: context(index[0]), echo, replace(rec.listening_settings(), **TUNE)
@@ -85,8 +92,13 @@ def run(
         index[0] = i
         if far is not None:
             reference.push(far[i : i + BLOCK])
+        chunk = Chunk(mic[i : i + BLOCK].tobytes(), i / RATE)
+        if i < warm:
+            if echo is not None:
+                echo.clean(chunk)
+            continue
         t0 = time.perf_counter()
-        found = hearing.hear(Chunk(mic[i : i + BLOCK].tobytes(), i / RATE))
+        found = hearing.hear(chunk)
         cost = time.perf_counter() - t0
         busy += cost
         if found is not None:
@@ -149,16 +161,25 @@ def barge_in(
     rng: np.random.Generator,
 ) -> None:
     phrases = phrases_for(BARGE_IN)
-    print("\n| barge-in over the coach (room RT60 0.5 s) | n | caught | false other |")
+    print(
+        f"\n| barge-in over the coach (room RT60 0.5 s, canceller warmed on {WARM_SECONDS:.0f} s"
+        " of the coach) | n | caught | false other |"
+    )
     print("|---|---|---|---|")
     for rel_db in (0.0, -6.0):
         caught = wrong = total = 0
         # every barge-in phrase over every one of the coach's lines
-        for voice, phrase, (text, far) in itertools.product(voices, phrases, lines):
+        for voice, phrase, (text, line) in itertools.product(voices, phrases, lines):
+            # the coach's other lines first, in the same room: only the canceller hears them
+            before = np.concatenate(
+                [np.concatenate([x, np.zeros(RATE // 2)]) for t, x in lines if t != text]
+            )
+            warm = int(WARM_SECONDS * RATE)
+            far = np.concatenate([np.resize(before, warm), line])
             echo = delayed(A.reverb(far, 0.5, rng) * 0.5)
             user = A.reverb(heldout.synth(voice, phrase).astype(np.float64), 0.3, rng)
-            user *= level(echo) / level(user) * 10 ** (rel_db / 20)
-            at = int(1.5 * RATE)
+            user *= level(echo[warm:]) / level(user) * 10 ** (rel_db / 20)
+            at = warm + int(1.5 * RATE)
             n = max(len(far), at + len(user) + RATE)
             mic = np.zeros(n)
             mic[: len(echo)] += echo
@@ -172,7 +193,7 @@ def barge_in(
                 talking = bool(playing[max(0, i - 800) : i + BLOCK].any())
                 return Listening(Mode.STROKING, talking, text)
 
-            heard, _ = run(rec, to16(mic), to16(farp), context)
+            heard, _ = run(rec, to16(mic), to16(farp), context, warm)
             total += 1
             want = parse(phrase)
             if any(h.command is want for h in heard):
@@ -239,7 +260,9 @@ def main() -> int:
     parser.add_argument("--parts", default="reaction,barge,self", help="which measurements")
     parser.add_argument("--minutes", type=float, default=None, help="cut the session (self)")
     parser.add_argument("--set", action="append", default=[], help="Settings NAME=VALUE")
+    parser.add_argument("--echo", choices=sorted(ECHO), default="speex", help="echo canceller")
     args = parser.parse_args()
+    CANCELLER[0] = args.echo
     rec = CommandRecognizer(args.model)
     for item in args.set:
         name, value = item.split("=")
@@ -252,7 +275,7 @@ def main() -> int:
     settings = VoiceSettings()
     tts = CachedTts(Resampled(Pyttsx3Tts(settings.voice), RATE), cache_dir())
     rng = np.random.default_rng(3)
-    print(f"model: {args.model}; voices: {', '.join(voices)}")
+    print(f"model: {args.model}; voices: {', '.join(voices)}; echo canceller: {args.echo}")
     parts = args.parts.split(",")
     if "reaction" in parts:
         reaction(rec, voices, rng)

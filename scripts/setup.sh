@@ -8,7 +8,7 @@ extra=${1:-}
 # Sound and speech: espeak-ng speaks, PortAudio/PulseAudio carry audio (a null sink when
 # there is no sound card). python3-venv only where the interpreter lacks venv/ensurepip.
 apt_packages=(espeak-ng libespeak-ng1 libportaudio2 pulseaudio pulseaudio-utils alsa-utils
-  libasound2-plugins sox)
+  libasound2-plugins sox libspeexdsp1)
 python3 -c 'import venv, ensurepip' 2>/dev/null || apt_packages+=(python3-venv)
 missing=()
 for pkg in "${apt_packages[@]}"; do

@@ -16,7 +16,7 @@ from rich.table import Table
 from skill import persist
 from skill.commands import PHRASES, Command, parse
 from skill.errors import CoachError
-from skill.listen.aec import Reference, WebRtcEcho
+from skill.listen.aec import Reference, SpeexEcho
 from skill.listen.hearing import Hangover, Hearing, Listening
 from skill.listen.listener import Listener
 from skill.listen.mic import Microphone
@@ -188,6 +188,7 @@ def _start_listening(
     """Hands-free control, or None (said on the screen) when it cannot listen here."""
     try:
         recognizer = CommandRecognizer(resolve_model(model))
+        echo = SpeexEcho(reference) if spoken is not None else None
         mic = Microphone(device)
         mic.open()
     except CoachError as exc:
@@ -200,7 +201,6 @@ def _start_listening(
         saying = spoken.speaker.now_saying if spoken is not None else ""
         return Listening(runner.session.mode, hangover(talking, time.monotonic()), saying)
 
-    echo = WebRtcEcho(reference) if spoken is not None else None
     hearing = Hearing(recognizer, context, echo, recognizer.listening_settings())
     listener = Listener(mic, hearing, runner.inbox.put)
     listener.start()

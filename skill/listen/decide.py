@@ -68,6 +68,10 @@ class Settings:
     #: while speaking: a command whose audio lost more than this to echo cancellation
     #: (cleaned vs. raw power while the phrase was spoken) was the coach's own voice
     echo_ratio_db: float = -15.0
+    #: while speaking, commands count only once the echo canceller has removed this much of
+    #: the coach's voice (dB) on one of the last stretches of it: an adaptive filter needs a
+    #: few seconds of the coach's voice to learn the room
+    min_echo_reduction_db: float = 10.0
     quiet_margin_db: float = 10.0
     #: below this level (dBFS) a chunk is quiet whatever the noise floor
     silence_dbfs: float = -65.0

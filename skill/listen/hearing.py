@@ -38,6 +38,11 @@ PREROLL_CHUNKS = 10
 LEAD_SECONDS = 0.75
 #: the sound after a phrase counts when at least this much of it was heard
 MIN_TAIL_SECONDS = 0.2
+#: how much the echo canceller removes is measured on stretches of this much of the coach's
+#: voice (seconds); the best of the last ``ECHO_STRETCHES`` shows whether it has learnt the
+#: room (an adaptive filter needs a few seconds of the coach's voice at first)
+ECHO_STRETCH_SECONDS = 0.5
+ECHO_STRETCHES = 20
 
 
 def _mean_db(powers: Sequence[float]) -> float:
@@ -125,6 +130,10 @@ class Hearing:
         self._pauses = PauseTracker()
         self._on_final = on_final
         self._words_since = 0.0  #: stream time the current utterance's words began
+        #: echo removed (dB) on the latest stretches of the coach's voice, and the stretch
+        #: being measured: (seconds, raw power, power after echo removal)
+        self._reductions: deque[float] = deque(maxlen=ECHO_STRETCHES)
+        self._stretch = (0.0, 0.0, 0.0)
 
     def hear(self, chunk: Chunk) -> Detection | None:
         state = self._context()
@@ -136,8 +145,11 @@ class Hearing:
         cleaned = Chunk(pcm, chunk.t).level_db
         seconds = len(pcm) / 2 / RATE
         start, self._clock = self._clock, self._clock + seconds
-        self._powers.append((start, self._clock, 10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)))
+        raw, kept = 10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)
+        self._powers.append((start, self._clock, raw, kept))
         self._end.update(cleaned, seconds)
+        if state.speaking and self._end.audible(chunk.level_db):
+            self._measure_echo(seconds, raw, kept)
         if not self._in_words and self._end.quiet >= SKIP_AFTER_QUIET:
             self._quiet.append(pcm)  # only the room's quiet: the recognizer need not hear it
             self._skipped += seconds
@@ -225,6 +237,25 @@ class Hearing:
         kept = sum(k for _, k in during)
         return 10 * math.log10((kept + 1e-12) / (raw + 1e-12)) < self._settings.echo_ratio_db
 
+    def _measure_echo(self, seconds: float, raw: float, kept: float) -> None:
+        """Add a chunk heard while the coach spoke to the stretch being measured."""
+        if self._echo is None:
+            return
+        t, r, k = self._stretch
+        t, r, k = t + seconds, r + raw, k + kept
+        if t >= ECHO_STRETCH_SECONDS:
+            self._reductions.append(10 * math.log10((r + 1e-12) / (k + 1e-12)))
+            t, r, k = 0.0, 0.0, 0.0
+        self._stretch = (t, r, k)
+
+    def _echo_learnt(self) -> bool:
+        """Has the echo canceller shown on a recent stretch of the coach's voice that it
+        removes it (``min_echo_reduction_db``)? Until then, while the coach speaks, what
+        is heard may be the coach itself. Without a canceller, there is nothing to learn."""
+        if self._echo is None:
+            return True
+        return max(self._reductions, default=0.0) >= self._settings.min_echo_reduction_db
+
     def _barge_in(self, hypothesis: Hypothesis | None) -> bool:
         """While the coach speaks, the user's voice and the coach's overlap and the utterance
         may not end in quiet: a barge-in phrase that stays the partial result's last words
@@ -259,6 +290,9 @@ class Hearing:
         if self._on_final is not None:
             self._on_final(hypothesis, around)
         command = self._decider.decide(hypothesis, self._phrases or (), speaking, around)
+        if command is not None and speaking and not self._echo_learnt():
+            log.debug("rejected %r: the echo canceller has not learnt the room", hypothesis.text)
+            return None
         if command is not None and speaking and self._mostly_echo(hypothesis):
             log.debug("rejected %r: it was mostly the coach's own voice", hypothesis.text)
             return None

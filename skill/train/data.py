@@ -11,7 +11,7 @@ import numpy as np
 
 from skill.train import augment as A
 from skill.train.lexicon import as_command, phonemize
-from skill.train.synth import COACH_VOICES, DEV_VOICE, Voice, synthesize, training_voices
+from skill.train.synth import COACH_VOICES, DEV_VOICES, Voice, synthesize, training_voices
 from skill.train.text import (
     DEV_SENTENCES,
     coach_lines,
@@ -76,8 +76,11 @@ def plan(
     word_copies: int = 1,
     words: tuple[str, ...] = (),
     n_spans: int = 0,
+    rates: int = 3,
 ) -> list[Job]:
-    """The list of base utterances for ``voices``; ``coach`` lines are said by two of the
+    """The list of base utterances for ``voices``: each voice that is not espeak-ng says each
+    command at ``rates`` of three speaking rates (slow, normal, fast; which ones drawn per
+    phrase and voice); ``coach`` lines are said by two of the
     coach's voices each; the single words (``text.other_words``) and ``words`` are said
     alone (kind ``word``) by ``word_voices`` voices, ``word_copies`` copies each, and
     ``n_spans`` bits of talk (:func:`text.spans`) by one voice each."""
@@ -93,7 +96,7 @@ def plan(
 
     for phrase in command_phrases():
         for v in others:
-            for rate in (0.85, 1.0, 1.2):
+            for rate in sorted(rng.sample((0.85, 1.0, 1.2), rates)):
                 add(v, phrase, "cmd", rate * rng.uniform(0.95, 1.05), cmd_copies)
         for v in rng.sample(espeak, min(cmd_per_phrase_espeak, len(espeak))):
             add(v, phrase, "cmd", rng.uniform(0.8, 1.3), cmd_copies)
@@ -249,6 +252,12 @@ WORD_COPIES = 2
 SPANS = 2000
 
 
+#: speaking rates per command and voice that is not espeak-ng (of slow, normal, fast): two
+#: since 2026-11-26 (fourth session), when the RHVoice and Pico voices came in, so that the
+#: set and the rebuild time stay about the same size
+TRAIN_RATES = 2
+
+
 def training_set(seed: int, scale: float, said_alone: bool) -> list[Utt]:
     """The training set: every training voice; ``scale`` < 1 makes a smaller, faster one;
     ``said_alone`` adds drawn-out ends and words and bits of talk said alone (the shipped
@@ -269,6 +278,7 @@ def training_set(seed: int, scale: float, said_alone: bool) -> list[Utt]:
         word_copies=word_copies,
         words=tuple(short_talk()) if said_alone else (),
         n_spans=int(n_spans * scale),
+        rates=TRAIN_RATES,
     )
     return build(jobs, seed, int(300 * scale), lengthen=said_alone)
 
@@ -279,12 +289,22 @@ DEV_TALK = 400
 
 
 def dev_set(seed: int, said_alone: bool) -> list[Utt]:
-    """The development set (held-out TRAINING engine ``flite rms``) for tuning rejection,
-    with development-only talk (``text.DEV_SENTENCES``) besides the training kinds; a
-    quarter of the coach's lines, said by the coach's voices, go under its commands. With
-    ``said_alone`` it has the short talk said alone and drawn-out ends too."""
+    """The development set (``synth.DEV_VOICES``, voices of training engines never trained
+    on) for tuning rejection, with development-only talk (``text.DEV_SENTENCES``) besides the
+    training kinds; each voice says each command at one rate (drawn); a quarter of the
+    coach's lines, said by the coach's voices, go under its commands. With ``said_alone`` it
+    has the short talk said alone and drawn-out ends too."""
     words = tuple(short_talk()) if said_alone else ()
     jobs = plan(
-        seed + 7777, [DEV_VOICE], 0, DEV_TALK, 1, 3, DEV_SENTENCES, coach_lines()[::4], words=words
+        seed + 7777,
+        list(DEV_VOICES),
+        0,
+        DEV_TALK,
+        1,
+        3,
+        DEV_SENTENCES,
+        coach_lines()[::4],
+        words=words,
+        rates=1,
     )
     return build(jobs, seed + 7777, 20, lengthen=said_alone)

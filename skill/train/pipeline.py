@@ -21,7 +21,7 @@ from skill.train import align, data, export, nnet
 from skill.train.features import DIM, mfcc_all
 from skill.train.lexicon import lexicon, num_generic, phone_set
 from skill.train.specaug import LogMelAugment
-from skill.train.synth import DEV_VOICE, training_voices
+from skill.train.synth import DEV_VOICES, training_voices
 from skill.train.tune import UNK_COSTS, parse_costs, retune
 
 log = logging.getLogger(__name__)
@@ -166,5 +166,10 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     }
     manifest.write(out, info)
     tuned = retune(out, s.seed, parse_costs(s.unk_costs), dev)
-    log.info("tuned on dev (%s): %s (%.0f s)", DEV_VOICE.key, tuned["dev"], time.time() - t0)
+    log.info(
+        "tuned on dev (%s): %s (%.0f s)",
+        ", ".join(v.key for v in DEV_VOICES),
+        tuned["dev"],
+        time.time() - t0,
+    )
     return tuned

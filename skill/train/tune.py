@@ -1,6 +1,6 @@
-"""Tune the [unk] costs and the listening rules on the development voice.
+"""Tune the [unk] costs and the listening rules on the development voices.
 
-The development set (a training engine's voice never trained on, see ``data.dev_set``) is heard
+The development set (voices of training engines never trained on, see ``data.dev_set``) is heard
 through :class:`~skill.listen.hearing.Hearing`, exactly like the microphone path: each command
 clip and each single non-command word as its own stream, and the sentences and noise clips joined
 into one long stream of ordinary talk with pauses between. Each [unk] cost needs one decode;
@@ -30,7 +30,7 @@ from skill.model.graph import Lang, UnkCosts, write_graph
 from skill.model.recognizer import CommandRecognizer
 from skill.model.transcribe import stream
 from skill.train.data import Utt, dev_set
-from skill.train.synth import DEV_VOICE
+from skill.train.synth import DEV_VOICES
 
 log = logging.getLogger(__name__)
 RATE = 16000
@@ -208,7 +208,7 @@ def retune(
     info["unk"] = asdict(best.unk)
     info["decision"] = best.settings
     info["dev"] = {
-        "voice": DEV_VOICE.key,
+        "voices": [v.key for v in DEV_VOICES],
         "command_accuracy": round(best.accuracy, 3),
         "false_accepts_per_hour": round(best.false_accepts_per_hour, 2),
         "single_words_accepted": round(best.words_accepted, 3),

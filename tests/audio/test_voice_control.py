@@ -33,7 +33,7 @@ pytestmark = [
 ]
 
 from skill.events import Event  # noqa: E402
-from skill.listen.aec import Reference, WebRtcEcho  # noqa: E402
+from skill.listen.aec import Reference, SpeexEcho  # noqa: E402
 from skill.listen.hearing import Hangover, Hearing, Listening  # noqa: E402
 from skill.listen.listener import Listener  # noqa: E402
 from skill.listen.mic import Microphone  # noqa: E402
@@ -62,7 +62,7 @@ class Room:
             return Listening(self.runner.session.mode, talking, speaker.now_saying)
 
         hearing = Hearing(
-            recognizer, context, WebRtcEcho(reference), recognizer.listening_settings()
+            recognizer, context, SpeexEcho(reference), recognizer.listening_settings()
         )
         mic = Microphone()
         mic.open()

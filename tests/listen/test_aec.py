@@ -1,10 +1,12 @@
-"""Echo cancellation with the real WebRTC AEC3 on a simulated room (no sound card needed)."""
+"""Echo cancellation with the real SpeexDSP and WebRTC AEC3 on a simulated room (no sound card
+needed)."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from skill.listen.aec import Reference, WebRtcEcho
+from skill.listen.aec import SPEEX_FRAME, EchoMaker, Reference, SpeexEcho, WebRtcEcho
 from skill.listen.mic import BLOCK, RATE, Chunk
 
 
@@ -32,15 +34,15 @@ def to_int16(x: np.ndarray) -> np.ndarray:
     return np.clip(x * 32767, -32768, 32767).astype(np.int16)
 
 
-def run(near: np.ndarray, far: np.ndarray) -> np.ndarray:
+def run(near: np.ndarray, far: np.ndarray, make: EchoMaker, block: int = BLOCK) -> np.ndarray:
     reference = Reference()
-    aec = WebRtcEcho(reference)
+    aec = make(reference)
     out = []
-    for i in range(0, near.size - BLOCK + 1, BLOCK):
-        reference.push(to_int16(far[i : i + BLOCK]))
+    for i in range(0, near.size - block + 1, block):
+        reference.push(to_int16(far[i : i + block]))
         out.append(
             np.frombuffer(
-                aec.clean(Chunk(to_int16(near[i : i + BLOCK]).tobytes(), 0.0)), dtype=np.int16
+                aec.clean(Chunk(to_int16(near[i : i + block]).tobytes(), 0.0)), dtype=np.int16
             )
         )
     return np.concatenate(out).astype(np.float64) / 32767
@@ -50,13 +52,14 @@ def db(x: np.ndarray) -> float:
     return float(10 * np.log10(np.mean(x**2) + 1e-12))
 
 
-def test_coach_voice_is_attenuated_and_the_users_voice_survives() -> None:
+@pytest.mark.parametrize("make", [SpeexEcho, WebRtcEcho])
+def test_coach_voice_is_attenuated_and_the_users_voice_survives(make: EchoMaker) -> None:
     far = voice_like(8.0, 140, seed=2)
     far[int(6.5 * RATE) :] = 0.0  # the coach falls silent for the last 1.5 s
     user = np.zeros_like(far)
     user[int(6.7 * RATE) : int(7.5 * RATE)] = voice_like(0.8, 210, seed=3)
     near = room(far) + user
-    out = run(near, far)
+    out = run(near, far, make)
     talk = slice(int(3 * RATE), int(6.4 * RATE))
     erle = db(near[talk]) - db(out[talk])
     assert erle > 15, f"echo reduced by only {erle:.1f} dB"
@@ -70,3 +73,32 @@ def test_reference_gives_zeros_when_nothing_was_played_and_drops_old_audio() -> 
     ref.push(np.ones(RATE, dtype=np.int16))  # one second: more than the backlog limit
     taken = ref.take(RATE)
     assert int(taken.sum()) == int(0.06 * RATE)
+
+
+def test_the_users_voice_over_the_coach_comes_through_speex_whole() -> None:
+    # barge-in: the user talks while the coach still speaks, as loud as the coach's echo;
+    # SpeexDSP leaves the user's voice with little echo, AEC3 suppresses much of both
+    far = voice_like(8.0, 140, seed=4)
+    user = np.zeros_like(far)
+    said = slice(int(5.0 * RATE), int(6.5 * RATE))
+    user[said] = voice_like(1.5, 210, seed=5)
+    echo = room(far)
+    user *= np.sqrt(np.mean(echo[said] ** 2) / np.mean(user[said] ** 2))
+    speex = run(echo + user, far, SpeexEcho)
+    webrtc = run(echo + user, far, WebRtcEcho)
+    # what is left of the echo (and of any damage to the user's voice), below the voice
+    left = db(user[said]) - db(speex[said] - user[said])
+    assert left > 5, f"user's voice only {left:.1f} dB above what is left of the echo"
+    rtc = db(user[said]) - db(webrtc[said] - user[said])
+    assert left > rtc + 3, f"speex {left:.1f} dB, webrtc {rtc:.1f} dB"
+
+
+def test_speex_takes_chunks_that_are_not_whole_frames() -> None:
+    far = voice_like(4.0, 140, seed=6)
+    near = room(far)
+    block = 3 * SPEEX_FRAME + 70
+    out = run(near, far, SpeexEcho, block)
+    used = near.size // block * block
+    assert used - SPEEX_FRAME < out.size <= used and out.size % SPEEX_FRAME == 0
+    whole = run(near, far, SpeexEcho, 3 * SPEEX_FRAME)  # the same samples, whole frames
+    assert np.allclose(out, whole[: out.size], atol=2 / 32767)

@@ -74,3 +74,64 @@ def test_too_little_heard_after_the_phrase_leaves_only_the_sound_before() -> Non
 
 def test_quiet_before_the_phrase_leaves_it_to_the_usual_rules() -> None:
     assert prominence(-85, -40, before_chunks=12) == 0.0
+
+
+class SaysPause:
+    """Hears "pause" (confident) in the first ``chunks`` loud chunks it is fed (above
+    -26 dBFS), timed by its own clock (the quiet it was not fed does not count)."""
+
+    def __init__(self, chunks: int) -> None:
+        self.chunks, self.loud, self.heard, self.start = chunks, 0, 0.0, 0.0
+
+    def set_phrases(self, phrases: Sequence[str]) -> None:
+        pass
+
+    def feed(self, pcm: bytes) -> Hypothesis | None:
+        for i in range(0, len(pcm), 2 * BLOCK):
+            part = Chunk(pcm[i : i + 2 * BLOCK], 0.0)
+            if part.level_db > -26 and self.loud < self.chunks:
+                self.start = self.heard if self.loud == 0 else self.start
+                self.loud += 1
+            self.heard += len(part.pcm) / 2 / RATE
+        if self.loud == self.chunks:
+            self.loud += 1
+            return Hypothesis("pause", True, 0.99, self.start, self.heard, first=self.start)
+        return None
+
+    def finish(self) -> Hypothesis:
+        return Hypothesis("", True)
+
+
+class Attenuates:
+    """An echo canceller that scales chunk ``i`` by ``gains[i]`` (what it removes)."""
+
+    def __init__(self, gains: Sequence[float]) -> None:
+        self.gains, self.i = list(gains), 0
+
+    def clean(self, chunk: Chunk) -> bytes:
+        g = self.gains[min(self.i, len(self.gains) - 1)]
+        self.i += 1
+        return (np.frombuffer(chunk.pcm, dtype=np.int16) * g).astype(np.int16).tobytes()
+
+
+def heard_over_the_coach(coach_gain: float, phrase_gain: float = 0.7) -> list[str]:
+    """30 chunks (0.9 s) of the coach alone, cleaned by ``coach_gain``, then a confident
+    "pause" over it (17 chunks, 10 dB louder) that keeps ``phrase_gain`` of its level through
+    the canceller. The recognizer hears only the phrase (the rest is quiet after cleaning)."""
+    rng = np.random.default_rng(2)
+    pcm = [*tone(-30, 30, rng), *tone(-20, 17, rng)]
+    hearing = Hearing(
+        SaysPause(17),
+        lambda: Listening(Mode.STROKING, speaking=True, spoken="now knead the shoulders"),
+        Attenuates([coach_gain] * 30 + [phrase_gain] * 17),
+    )
+    found = [hearing.hear(Chunk(p, i * CHUNK)) for i, p in enumerate(pcm)]
+    return [d.command.value for d in found if d is not None]
+
+
+def test_over_the_coach_commands_count_once_the_canceller_removes_its_voice() -> None:
+    assert heard_over_the_coach(coach_gain=0.03) == ["pause"]  # 30 dB removed before
+    # an adaptive canceller that has not learnt the room yet: what it hears may be the coach
+    assert heard_over_the_coach(coach_gain=0.5) == []  # 6 dB removed
+    # and what the canceller removed most of was the coach's own voice
+    assert heard_over_the_coach(coach_gain=0.03, phrase_gain=0.1) == []

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import random
+import shutil
 
 import numpy as np
 import pytest
 
 from skill.commands import all_phrases, parse
 from skill.train import augment, data
-from skill.train.synth import COACH_VOICES, HELD_OUT, Voice, synthesize, training_voices
+from skill.train.synth import (
+    COACH_VOICES,
+    DEV_VOICES,
+    HELD_OUT,
+    Voice,
+    synthesize,
+    training_voices,
+)
 from skill.train.text import coach_lines, short_talk, spans
 
 
@@ -70,6 +78,45 @@ def test_no_training_or_coach_voice_is_held_out() -> None:
     keys = {v.key for v in [*training_voices(), *COACH_VOICES]}
     assert not keys & HELD_OUT
     assert {v.key for v in COACH_VOICES} <= {v.key for v in training_voices()}
+    dev = {v.key for v in DEV_VOICES}
+    assert len(dev) >= 3 and not dev & keys and not dev & HELD_OUT
+
+
+def test_a_held_out_speaker_is_refused_in_every_engine() -> None:
+    # RHVoice's slt is the CMU ARCTIC speaker of two held-out voices
+    for key in ("rhvoice:slt", "flite:slt", "festival:cmu_us_slt_arctic_hts"):
+        engine, name = key.split(":")
+        with pytest.raises(ValueError, match="held-out"):
+            synthesize(Voice(engine, name), "pause")
+
+
+def test_each_voice_says_each_command_at_the_planned_number_of_rates() -> None:
+    voices = [Voice("flite", "kal"), Voice("pico", "en-US"), Voice("espeak", "en-us")]
+    for rates in (1, 2, 3):
+        jobs = [j for j in data.plan(5, voices, 1, 0, 1, 3, rates=rates) if j.kind == "cmd"]
+        for v in voices[:2]:
+            for phrase in all_phrases():
+                said = [j.rate for j in jobs if j.voice == v and j.text == phrase]
+                assert len(said) == rates
+                # of slow, normal and fast (each within 5%), drawn without repeats
+                kinds = {min((0.85, 1.0, 1.2), key=lambda k: abs(r / k - 1)) for r in said}
+                assert len(kinds) == rates
+        # espeak-ng voices are drawn per phrase instead, one each here
+        assert len([j for j in jobs if j.voice == voices[2]]) == len(all_phrases())
+
+
+@pytest.mark.parametrize(
+    ("voice", "tool"),
+    [(Voice("rhvoice", "clb"), "RHVoice-test"), (Voice("pico", "en-US"), "pico2wave")],
+)
+def test_rhvoice_and_pico_follow_the_speaking_rate(voice: Voice, tool: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed (training voices: models/README.md)")
+    slow = synthesize(voice, "hold on a second", 0.8, 50)
+    fast = synthesize(voice, "hold on a second", 1.25, 50)
+    assert np.array_equal(slow, synthesize(voice, "hold on a second", 0.8, 50))
+    assert 1.3 < len(slow) / len(fast) < 1.8
+    assert np.abs(fast).max() > 3000
 
 
 def test_a_drawn_out_end_lengthens_the_last_syllable_only() -> None:
