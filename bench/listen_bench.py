@@ -163,11 +163,12 @@ def barge_in(
     phrases = phrases_for(BARGE_IN)
     print(
         f"\n| barge-in over the coach (room RT60 0.5 s, canceller warmed on {WARM_SECONDS:.0f} s"
-        " of the coach) | n | caught | false other |"
+        " of the coach) | n | caught | false other | median / p95 s after the phrase |"
     )
-    print("|---|---|---|---|")
+    print("|---|---|---|---|---|")
     for rel_db in (0.0, -6.0):
         caught = wrong = total = 0
+        late: list[float] = []
         # every barge-in phrase over every one of the coach's lines
         for voice, phrase, (text, line) in itertools.product(voices, phrases, lines):
             # the coach's other lines first, in the same room: only the canceller hears them
@@ -196,12 +197,17 @@ def barge_in(
             heard, _ = run(rec, to16(mic), to16(farp), context, warm)
             total += 1
             want = parse(phrase)
-            if any(h.command is want for h in heard):
+            hits = [h for h in heard if h.command is want]
+            if hits:
                 caught += 1
+                late.append(hits[0].t + hits[0].cost - (at / RATE + word_end(user)))
             wrong += sum(h.command is not want for h in heard)
+        late.sort()
+        p95 = late[int(0.95 * (len(late) - 1))] if late else float("nan")
+        median = statistics.median(late) if late else float("nan")
         print(
             f"| command {rel_db:+.0f} dB vs coach echo | {total} | {100 * caught / total:.1f}% "
-            f"| {wrong} |"
+            f"| {wrong} | {median:.2f} / {p95:.2f} |"
         )
 
 

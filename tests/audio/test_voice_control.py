@@ -5,9 +5,12 @@ The coach's own speech goes into the room too (the null sink's monitor is the
 microphone), so every command fired must be one the test spoke.
 
 Marked ``e2e`` and left out of the default run (``bin/test -m e2e`` runs it): it does not
-pass reliably. With the model shipped on 2026-11-26 (third session) it passed 4 of 10 runs;
-the others failed at the pause spoken over the first step's instruction (barge-in, README,
-Benchmarks). With the model before, it failed every time, at the first pause over the intro.
+pass reliably. With the model shipped on 2026-11-26 (third session) and WebRTC AEC3 it passed
+4 of 10 runs, failing at the pause spoken over the first step's instruction. With the fourth
+session's model and the Speex canceller it failed every run (about 15, across that session's
+changes): a "hold on" heard as "stop", commands obeyed later than the 3 s allowed, a phrase
+over the first step's instruction not heard. The first pause now comes 8 s into the intro:
+until the canceller has learnt the room, commands over the coach are not obeyed (README).
 """
 
 from __future__ import annotations
@@ -111,7 +114,9 @@ def test_hands_free_session_through_the_room(tmp_path: Path) -> None:
     room.listener.start()
     try:
         assert room.wait(lambda: room.voice.speaker.speaking, 10.0)
-        time.sleep(2.0)  # the intro is mid-sentence
+        # the intro is mid-sentence; the echo canceller has had its first seconds of the
+        # coach's voice to learn the room (README: commands over the coach count after that)
+        time.sleep(8.0)
         room.say("pause", ["pause__hold_on__0.wav", "pause__pause__1.wav"], "paused")
         room.quiet_gap()
         room.say("next", ["next__next__0.wav", "next__next_stroke__1.wav"], "step_started")
