@@ -11,6 +11,7 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 import numpy as np
 
@@ -130,7 +131,8 @@ def _native(voice: Voice, text: str, rate: float, pitch: int, path: str) -> list
     if voice.engine == "rhvoice":  # reads the text on stdin
         return ["RHVoice-test", "-p", voice.name, "-r", pct_rate, "-t", pct_pitch, "-o", path, text]
     if voice.engine == "pico":
-        markup = f'<speed level="{pct_rate}"><pitch level="{pct_pitch}">{text}</pitch></speed>'
+        said = escape(text)  # the text goes inside Pico's markup
+        markup = f'<speed level="{pct_rate}"><pitch level="{pct_pitch}">{said}</pitch></speed>'
         return ["pico2wave", "-l", voice.name, "-w", path, markup]
     raise ValueError(f"unknown engine {voice.engine}")
 

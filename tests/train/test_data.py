@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from skill.commands import all_phrases, parse
-from skill.train import augment, data
+from skill.train import augment, data, synth
 from skill.train.synth import (
     COACH_VOICES,
     DEV_VOICES,
@@ -154,3 +154,9 @@ def test_bits_of_talk_said_alone_never_hold_a_command_phrase() -> None:
     for c in cut:
         padded = f" {c} "
         assert not any(f" {p} " in padded for p in all_phrases()), c
+
+
+def test_pico_gets_the_text_inside_its_markup_escaped() -> None:
+    cmd = synth._native(Voice("pico", "en-US"), "oil & <towel>", 1.2, 50, "/tmp/x.wav")
+    said = "oil &amp; &lt;towel&gt;"
+    assert cmd[-1] == f'<speed level="120"><pitch level="100">{said}</pitch></speed>'
