@@ -117,6 +117,14 @@ def word_end(x: Samples) -> float:
     return float(loud[-1]) / RATE
 
 
+def median_p95(values: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile (nan for none)."""
+    if not values:
+        return float("nan"), float("nan")
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+
+
 def to16(x: Samples) -> Samples:
     return np.clip(x, -32768, 32767).astype(np.int16)
 
@@ -138,13 +146,12 @@ def reaction(rec: CommandRecognizer, voices: Sequence[str], rng: np.random.Gener
             if hits and len(heard) == 1:
                 right += 1
                 delays.append(hits[0].t + hits[0].cost - end)
-    delays.sort()
-    p95 = delays[int(0.95 * (len(delays) - 1))]
+    median, p95 = median_p95(delays)
     print("\n| reaction (quiet room) | n | correct | median ms | p95 ms |")
     print("|---|---|---|---|---|")
     print(
         f"| command word end -> command decided | {total} | {100 * right / total:.1f}% "
-        f"| {1000 * statistics.median(delays):.0f} | {1000 * p95:.0f} |"
+        f"| {1000 * median:.0f} | {1000 * p95:.0f} |"
     )
 
 
@@ -152,6 +159,15 @@ def coach_lines(tts: CachedTts, rate: int) -> list[tuple[str, Samples]]:
     routine = load_routine("back-massage")
     texts = [routine.steps[i].instruction for i in (0, 2, 5)]
     return [(t, tts.render(t, rate).samples.astype(np.float64)) for t in texts]
+
+
+def after_the_others(lines: list[tuple[str, Samples]], text: str, warm: int) -> Samples:
+    """The coach's line ``text`` after ``warm`` samples of its other lines (0.5 s apart):
+    in the same room, only the echo canceller hears those."""
+    gap = np.zeros(RATE // 2)
+    others = np.concatenate([np.append(x, gap) for t, x in lines if t != text])
+    line = next(x for t, x in lines if t == text)
+    return np.concatenate([np.resize(others, warm), line])
 
 
 def barge_in(
@@ -166,17 +182,14 @@ def barge_in(
         " of the coach) | n | caught | false other | median / p95 s after the phrase |"
     )
     print("|---|---|---|---|---|")
+    warm = int(WARM_SECONDS * RATE)
+    played = {text: after_the_others(lines, text, warm) for text, _ in lines}
     for rel_db in (0.0, -6.0):
         caught = wrong = total = 0
         late: list[float] = []
         # every barge-in phrase over every one of the coach's lines
-        for voice, phrase, (text, line) in itertools.product(voices, phrases, lines):
-            # the coach's other lines first, in the same room: only the canceller hears them
-            before = np.concatenate(
-                [np.concatenate([x, np.zeros(RATE // 2)]) for t, x in lines if t != text]
-            )
-            warm = int(WARM_SECONDS * RATE)
-            far = np.concatenate([np.resize(before, warm), line])
+        for voice, phrase, (text, _) in itertools.product(voices, phrases, lines):
+            far = played[text]
             echo = delayed(A.reverb(far, 0.5, rng) * 0.5)
             user = A.reverb(heldout.synth(voice, phrase).astype(np.float64), 0.3, rng)
             user *= level(echo[warm:]) / level(user) * 10 ** (rel_db / 20)
@@ -202,9 +215,7 @@ def barge_in(
                 caught += 1
                 late.append(hits[0].t + hits[0].cost - (at / RATE + word_end(user)))
             wrong += sum(h.command is not want for h in heard)
-        late.sort()
-        p95 = late[int(0.95 * (len(late) - 1))] if late else float("nan")
-        median = statistics.median(late) if late else float("nan")
+        median, p95 = median_p95(late)
         print(
             f"| command {rel_db:+.0f} dB vs coach echo | {total} | {100 * caught / total:.1f}% "
             f"| {wrong} | {median:.2f} / {p95:.2f} |"

@@ -138,20 +138,19 @@ class SpeexEcho:
 
     def clean(self, chunk: Chunk) -> bytes:
         near = np.frombuffer(chunk.pcm, dtype=np.int16)
-        self._near = np.concatenate([self._near, near])
-        self._far = np.concatenate([self._far, self._reference.take(len(near))])
-        whole = len(self._near) // SPEEX_FRAME * SPEEX_FRAME
+        far = self._reference.take(len(near))
+        if len(self._near):  # a remainder from the last chunk goes first
+            near, far = np.concatenate([self._near, near]), np.concatenate([self._far, far])
+        whole = len(near) // SPEEX_FRAME * SPEEX_FRAME
         out = np.zeros(whole, dtype=np.int16)
-        for i in range(0, whole, SPEEX_FRAME):
-            n = np.ascontiguousarray(self._near[i : i + SPEEX_FRAME])
-            f = np.ascontiguousarray(self._far[i : i + SPEEX_FRAME])
+        for i in range(0, whole, SPEEX_FRAME):  # 1-D slices: contiguous already
             self._lib.speex_echo_cancellation(
                 self._state,
-                n.ctypes.data_as(_Int16p),
-                f.ctypes.data_as(_Int16p),
+                near[i:].ctypes.data_as(_Int16p),
+                far[i:].ctypes.data_as(_Int16p),
                 out[i:].ctypes.data_as(_Int16p),
             )
-        self._near, self._far = self._near[whole:], self._far[whole:]
+        self._near, self._far = near[whole:], far[whole:]
         return out.tobytes()
 
     def __del__(self) -> None:
