@@ -13,7 +13,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import threading
-from collections import deque
 from collections.abc import Callable
 
 import numpy as np
@@ -24,53 +23,71 @@ from skill.listen.mic import RATE, Chunk
 
 Samples = npt.NDArray[np.int16]
 
-#: At most this much played audio waits to be matched with microphone chunks. The
-#: canceller needs the reference to reach it no later than the echo does, so the
-#: backlog must stay below the loop's latency (output + room + input, 50-200 ms);
-#: older reference audio is dropped (e.g. when the microphone opened after the speaker).
-MAX_BACKLOG_SECONDS = 0.06
+#: The played audio is matched with the microphone's by counting samples: the output and
+#: input streams run on one clock, so the n-th sample heard and the sample played with it
+#: stay the same distance apart however unevenly the two streams deliver their blocks (a
+#: queue trimmed to a fixed backlog shifted that distance by 10-60 ms whenever another
+#: program started playing, and the canceller had to learn the room again). The distance
+#: is set at the first chunk heard after something was played: the chunk is paired with
+#: as many samples as it holds, played ``MARGIN_SECONDS`` before the last one played.
+#: Samples played no earlier than the chunk was heard would do (the echo must come after its
+#: reference, for the filter); the margin keeps later chunks, which come unevenly, from
+#: asking for samples not played yet, and is far below any real loop's delay (output,
+#: room and input: 50-200 ms).
+MARGIN_SECONDS = 0.02
+#: played audio kept to be matched: the microphone may deliver this late, in a burst
+HISTORY_SECONDS = 1.0
+#: a microphone this far ahead of the playback (the output stream stopped), or further
+#: behind it than ``HISTORY_SECONDS`` (the microphone stopped), is matched afresh
+MAX_AHEAD_SECONDS = 0.2
 
 
 class Reference:
-    """What the speaker played, at 16 kHz, waiting to be matched with microphone chunks."""
+    """What the speaker played, at 16 kHz, to be matched with microphone chunks."""
 
     def __init__(self, rate: int = RATE) -> None:
         self._rate = rate
-        self._blocks: deque[Samples] = deque()
-        self._count = 0
+        self._ring = np.zeros(int(HISTORY_SECONDS * rate), dtype=np.int16)
+        self._pushed = 0  #: samples played so far
+        self._next: int | None = None  #: the played sample that goes with the next heard
+        self._waiting_from = 0  #: unpaired: pair once more than this much has been played
+        self._ahead = int(MAX_AHEAD_SECONDS * rate)
+        self._margin = int(MARGIN_SECONDS * rate)
         self._lock = threading.Lock()
+        #: how often the two streams had to be matched afresh (1 after the first chunk)
+        self.matched = 0
 
     def push(self, samples: Samples) -> None:
         """Called by the output stream's owner with every block played (16 kHz int16)."""
+        played = len(samples)
+        samples = samples[-len(self._ring) :]  # only what the ring can hold
         with self._lock:
-            self._blocks.append(samples.astype(np.int16, copy=False))
-            self._count += len(samples)
-            excess = self._count - int(MAX_BACKLOG_SECONDS * self._rate)
-            while excess > 0:
-                first = self._blocks[0]
-                n = min(excess, len(first))
-                if n == len(first):
-                    self._blocks.popleft()
-                else:
-                    self._blocks[0] = first[n:]
-                self._count -= n
-                excess -= n
+            at = (self._pushed + played - len(samples)) % len(self._ring)
+            n = min(len(samples), len(self._ring) - at)
+            self._ring[at : at + n] = samples[:n]
+            self._ring[: len(samples) - n] = samples[n:]
+            self._pushed += played
 
     def take(self, count: int) -> Samples:
-        """The next ``count`` samples played (zeros where nothing was played)."""
+        """The played samples that go with the next ``count`` heard (zeros where nothing
+        was played, or where it is not known yet)."""
         out = np.zeros(count, dtype=np.int16)
-        filled = 0
         with self._lock:
-            while filled < count and self._blocks:
-                block = self._blocks[0]
-                n = min(count - filled, len(block))
-                out[filled : filled + n] = block[:n]
-                filled += n
-                self._count -= n
-                if n == len(block):
-                    self._blocks.popleft()
-                else:
-                    self._blocks[0] = block[n:]
+            if self._next is not None and self._next > self._pushed + self._ahead:
+                self._next = None  # the speaker stopped: pair afresh once it plays again
+                self._waiting_from = self._pushed
+            if self._next is None or self._next < self._pushed - len(self._ring):
+                if self._pushed == self._waiting_from:
+                    return out
+                self._next = max(0, self._pushed - count - self._margin)
+                self.matched += 1
+            lo, hi = self._next, min(self._next + count, self._pushed)
+            self._next += count
+            if hi > lo:  # in at most two runs: up to the ring's end, then from its start
+                at, n = lo % len(self._ring), hi - lo
+                first = min(n, len(self._ring) - at)
+                out[:first] = self._ring[at : at + first]
+                out[first:n] = self._ring[: n - first]
         return out
 
 

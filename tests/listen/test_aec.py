@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from skill.listen.aec import SPEEX_FRAME, EchoMaker, Reference, SpeexEcho, WebRtcEcho
+from skill.listen.aec import (
+    MARGIN_SECONDS,
+    SPEEX_FRAME,
+    EchoMaker,
+    Reference,
+    SpeexEcho,
+    WebRtcEcho,
+)
 from skill.listen.mic import BLOCK, RATE, Chunk
 
 
@@ -67,12 +74,67 @@ def test_coach_voice_is_attenuated_and_the_users_voice_survives(make: EchoMaker)
     assert abs(db(out[said]) - db(user[said])) < 6
 
 
-def test_reference_gives_zeros_when_nothing_was_played_and_drops_old_audio() -> None:
+def counting(start: int, count: int) -> np.ndarray:
+    """Played samples numbered by when they were played (int16 wraps, which is fine)."""
+    return (np.arange(start, start + count) % 30000).astype(np.int16)
+
+
+#: a chunk is first paired with the samples played this long before the last ones
+MARGIN = int(MARGIN_SECONDS * RATE)
+
+
+def test_reference_gives_zeros_until_something_is_played() -> None:
     ref = Reference()
-    assert not ref.take(100).any()
-    ref.push(np.ones(RATE, dtype=np.int16))  # one second: more than the backlog limit
-    taken = ref.take(RATE)
-    assert int(taken.sum()) == int(0.06 * RATE)
+    assert not ref.take(480).any()
+    ref.push(counting(1, 160))
+    assert ref.matched == 0
+    assert list(ref.take(480)) == list(counting(1, 160)) + [0] * 320  # all that was played
+    assert ref.matched == 1
+
+
+def test_reference_keeps_the_same_pairing_however_unevenly_the_streams_deliver() -> None:
+    # the speaker plays 10 ms blocks, the microphone delivers 30 ms chunks; once paired,
+    # the n-th sample heard goes with the same sample played, through bursts and stalls
+    ref = Reference()
+    played = 0
+
+    def play(blocks: int) -> None:
+        nonlocal played
+        for _ in range(blocks):
+            ref.push(counting(played, 160))
+            played += 160
+
+    play(10)  # the speaker ran 100 ms before the microphone's first chunk
+    first = ref.take(480)
+    assert first[0] == played - 480 - MARGIN  # 30 ms, played just before the last ones
+    heard = 480
+    for blocks, chunks in [(3, 1), (6, 0), (0, 2), (30, 1), (0, 9), (3, 1), (0, 1), (3, 0)]:
+        play(blocks)  # the microphone lags 60 ms, catches up, lags 300 ms, runs ahead...
+        for _ in range(chunks):
+            got = ref.take(480)
+            want = counting(heard + first[0], 480)
+            known = max(0, min(480, played - (heard + int(first[0]))))
+            assert list(got[:known]) == list(want[:known])
+            assert not got[known:].any()  # not played yet: zeros, and the pairing holds
+            heard += 480
+    assert ref.matched == 1
+
+
+@pytest.mark.parametrize("stalled", ["microphone", "speaker"])
+def test_reference_pairs_afresh_after_a_stream_stalled(stalled: str) -> None:
+    ref = Reference()
+    ref.push(counting(0, 4800))
+    ref.take(480)
+    if stalled == "microphone":  # 2 s played while nothing was heard: more than is kept
+        ref.push(counting(4800, 32000))
+        assert ref.take(480)[0] == counting(4800 + 32000 - 480 - MARGIN, 1)[0]
+    else:  # 1 s heard while nothing was played, then the speaker comes back
+        for _ in range(33):
+            ref.take(480)
+        assert not ref.take(480).any()
+        ref.push(counting(4800, 160))
+        assert ref.take(480)[0] == 4800 + 160 - 480 - MARGIN
+    assert ref.matched == 2
 
 
 def test_the_users_voice_over_the_coach_comes_through_speex_whole() -> None:
