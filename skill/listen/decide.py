@@ -66,8 +66,12 @@ class Settings:
     end_silence: float = 0.18
     barge_in_chunks: int = 4
     #: while speaking: a command whose audio lost more than this to echo cancellation
-    #: (cleaned vs. raw power while the phrase was spoken) was the coach's own voice
-    echo_ratio_db: float = -15.0
+    #: (cleaned vs. raw power while the phrase was spoken) was the coach's own voice. A user
+    #: speaking 6 dB under the coach's echo loses 7 dB, and up to 10 dB with what the
+    #: canceller leaves (bench/listen_bench.py); a word of the coach's that the canceller
+    #: removed less well than the rest ("palms" heard as "pause" in the PulseAudio loop)
+    #: lost 12 dB
+    echo_ratio_db: float = -11.0
     #: while speaking, commands count only once the echo canceller has removed this much of
     #: the coach's voice (dB) on one of the last stretches of it: an adaptive filter needs a
     #: few seconds of the coach's voice to learn the room
