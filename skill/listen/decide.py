@@ -107,12 +107,14 @@ class EndOfSpeech:
         self._floor: float | None = None
         self.quiet = 0.0
 
-    def update(self, level_db: float, seconds: float) -> float:
-        """Feed one chunk's level; returns the seconds of quiet up to now."""
+    def update(self, level_db: float, seconds: float, echo: bool = False) -> float:
+        """Feed one chunk's level; returns the seconds of quiet up to now. An ``echo``
+        chunk (what is left of the coach's voice after echo cancellation) counts as quiet."""
         # Follow the floor down at once and up slowly (3 dB/s): speech is brief, rooms hum.
         floor = level_db if self._floor is None else min(level_db, self._floor + 3.0 * seconds)
         self._floor = floor
-        self.quiet = 0.0 if self.audible(level_db) else self.quiet + seconds
+        heard = self.audible(level_db) and not echo
+        self.quiet = 0.0 if heard else self.quiet + seconds
         return self.quiet
 
     def audible(self, level_db: float) -> bool:

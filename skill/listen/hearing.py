@@ -147,7 +147,15 @@ class Hearing:
         start, self._clock = self._clock, self._clock + seconds
         raw, kept = 10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)
         self._powers.append((start, self._clock, raw, kept))
-        self._end.update(cleaned, seconds)
+        # while the coach speaks, a chunk that lost most of its power to echo cancellation
+        # is what is left of the coach's voice: quiet, for listening (the recognizer is not
+        # kept busy by it, and an utterance over the coach ends when the user stops)
+        echo = (
+            self._echo is not None
+            and state.speaking
+            and cleaned - chunk.level_db < self._settings.echo_ratio_db
+        )
+        self._end.update(cleaned, seconds, echo)
         if state.speaking and self._end.audible(chunk.level_db):
             self._measure_echo(seconds, raw, kept)
         if not self._in_words and self._end.quiet >= SKIP_AFTER_QUIET:

@@ -146,3 +146,27 @@ def test_over_the_coach_a_phrase_that_lost_12_db_to_the_canceller_was_the_coach(
     assert heard_over_the_coach(coach_gain=0.03, phrase_gain=0.4, phrase_db=-8) == ["pause"]
     # the coach's "palms" heard as "pause" in the PulseAudio loop had lost 12 dB
     assert heard_over_the_coach(coach_gain=0.03, phrase_gain=0.25, phrase_db=-8) == []
+
+
+def chunks_fed_over_the_coach(removed_db: float) -> int:
+    """How many of 100 chunks (3 s) of the coach's voice at -20 dBFS the recognizer hears,
+    after 0.3 s of near silence, when echo cancellation removes ``removed_db`` of it."""
+    rng = np.random.default_rng(3)
+    pcm = [*tone(-90, 10, rng), *tone(-20, 100, rng)]
+    recognizer = FinalAt(10_000, Hypothesis("", True))  # never says anything
+    gain = 10 ** (-removed_db / 20)
+    hearing = Hearing(
+        recognizer,
+        lambda: Listening(Mode.STROKING, speaking=True, spoken="now knead the shoulders"),
+        Attenuates([gain] * len(pcm)),
+    )
+    for i, p in enumerate(pcm):
+        hearing.hear(Chunk(p, i * CHUNK))
+    return recognizer.fed
+
+
+def test_what_is_left_of_the_coachs_voice_is_quiet_to_the_recognizer() -> None:
+    # 25 dB removed: the coach's own voice; after 0.6 s of it the recognizer rests
+    assert chunks_fed_over_the_coach(removed_db=25) <= 25
+    # 3 dB removed: someone else talking over the coach, heard all along
+    assert chunks_fed_over_the_coach(removed_db=3) >= 100
