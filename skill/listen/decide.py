@@ -70,7 +70,8 @@ class Settings:
     #: speaking 6 dB under the coach's echo loses 7 dB, and up to 10 dB with what the
     #: canceller leaves (bench/listen_bench.py); a word of the coach's that the canceller
     #: removed less well than the rest ("palms" heard as "pause" in the PulseAudio loop)
-    #: lost 12 dB
+    #: lost 12 dB. A chunk that lost more than this while the coach speaks counts as quiet
+    #: (``EndOfSpeech.update``: what is left of the coach's voice)
     echo_ratio_db: float = -11.0
     #: while speaking, commands count only once the echo canceller has removed this much of
     #: the coach's voice (dB) on one of the last stretches of it: an adaptive filter needs a

@@ -150,12 +150,12 @@ class Hearing:
         # while the coach speaks, a chunk that lost most of its power to echo cancellation
         # is what is left of the coach's voice: quiet, for listening (the recognizer is not
         # kept busy by it, and an utterance over the coach ends when the user stops)
-        echo = (
+        only_coach = (
             self._echo is not None
             and state.speaking
             and cleaned - chunk.level_db < self._settings.echo_ratio_db
         )
-        self._end.update(cleaned, seconds, echo)
+        self._end.update(cleaned, seconds, echo=only_coach)
         if state.speaking and self._end.audible(chunk.level_db):
             self._measure_echo(seconds, raw, kept)
         if not self._in_words and self._end.quiet >= SKIP_AFTER_QUIET:
