@@ -50,6 +50,12 @@ def _mean_db(powers: Sequence[float]) -> float:
     return 10 * math.log10(sum(powers) / max(1, len(powers)) + 1e-12)
 
 
+def _kept_db(raw: float, kept: float) -> float:
+    """How much of the power ``raw`` echo cancellation kept, in dB (0 or less: what it
+    removed, negated)."""
+    return 10 * math.log10((kept + 1e-12) / (raw + 1e-12))
+
+
 class Recognizer(Protocol):
     """A streaming recognizer restricted to a phrase list (vosk with a runtime grammar)."""
 
@@ -153,7 +159,7 @@ class Hearing:
         only_coach = (
             self._echo is not None
             and state.speaking
-            and cleaned - chunk.level_db < self._settings.echo_ratio_db
+            and _kept_db(raw, kept) < self._settings.echo_ratio_db
         )
         self._end.update(cleaned, seconds, echo=only_coach)
         if state.speaking and self._end.audible(chunk.level_db):
@@ -243,7 +249,7 @@ class Hearing:
             return False
         raw = sum(r for r, _ in during)
         kept = sum(k for _, k in during)
-        return 10 * math.log10((kept + 1e-12) / (raw + 1e-12)) < self._settings.echo_ratio_db
+        return _kept_db(raw, kept) < self._settings.echo_ratio_db
 
     def _measure_echo(self, seconds: float, raw: float, kept: float) -> None:
         """Add a chunk heard while the coach spoke to the stretch being measured."""
@@ -252,7 +258,7 @@ class Hearing:
         t, r, k = self._stretch
         t, r, k = t + seconds, r + raw, k + kept
         if t >= ECHO_STRETCH_SECONDS:
-            self._reductions.append(10 * math.log10((r + 1e-12) / (k + 1e-12)))
+            self._reductions.append(-_kept_db(r, k))
             t, r, k = 0.0, 0.0, 0.0
         self._stretch = (t, r, k)
 

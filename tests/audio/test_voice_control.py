@@ -4,16 +4,11 @@ held-out voice speaks commands into the same PulseAudio room, some over the coac
 The coach's own speech goes into the room too (the null sink's monitor is the
 microphone), so every command fired must be one the test spoke.
 
-Marked ``e2e`` (``bin/test -m e2e`` runs it alone; about a minute). It failed every run
-in the fourth session of 2026-11-26 and passes since the fifth's two fixes, found by logging
-every chunk's level before and after echo cancellation with the recognizer's results: the
-canceller's reference was paired with the microphone through a queue trimmed to a fixed
-backlog, which shifted the pairing by 10-60 ms whenever paplay started or stopped, so the
-canceller kept having to learn the room again (it now counts samples, ``aec.Reference``); and
-the coach's own "palms", removed 12 dB where the rest of its voice lost 25-30, was heard as
-"pause" (``Settings.echo_ratio_db``). The first pause comes 8 s into the intro: until the
-canceller has learnt the room, commands over the coach are not obeyed (README). The model
-never hears ``stop__stop__0.wav`` as "stop", even clean, so the second clip always plays.
+Marked ``e2e`` (``bin/test -m e2e`` runs it alone; about a minute). Why it failed before
+the fifth session of 2026-11-26, and the two fixes, are in the README (Benchmarks,
+hands-free control). The first pause comes 8 s into the intro: until the canceller has
+learnt the room, commands over the coach are not obeyed. The model never hears
+``stop__stop__0.wav`` as "stop", even clean, so the second clip always plays.
 """
 
 from __future__ import annotations
