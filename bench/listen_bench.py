@@ -202,9 +202,13 @@ def barge_in(
             farp = np.zeros(n)
             farp[: len(far)] = far
             playing = np.abs(farp) > 300
+            hangover = Hangover()
 
-            def context(i: int, text: str = text, playing: Samples = playing) -> Listening:
-                talking = bool(playing[max(0, i - 800) : i + BLOCK].any())
+            def context(
+                i: int, text: str = text, playing: Samples = playing, hang: Hangover = hangover
+            ) -> Listening:
+                # as in the app: "speaking" lasts past the end of playback while the echo dies
+                talking = hang(bool(playing[max(0, i - BLOCK) : i + BLOCK].any()), i / RATE)
                 return Listening(Mode.STROKING, talking, text)
 
             heard, _ = run(rec, to16(mic), to16(farp), context, warm)
