@@ -77,13 +77,7 @@ class Settings:
     #: the coach's voice (dB) on one of the last stretches of it: an adaptive filter needs a
     #: few seconds of the coach's voice to learn the room
     min_echo_reduction_db: float = 10.0
-    #: a chunk is sound when it is this much above the room's noise floor (dB). The floor
-    #: follows the quietest chunks, so steady noise's own 30 ms chunks reach 3-6 dB above it;
-    #: in pink noise 10 dB under a command, the soft parts of the words sit 4-9 dB above it,
-    #: and at 10 dB they counted as quiet and ended the utterance inside the phrase. 8 dB:
-    #: the lowest that keeps the quiet room's reaction time (at 6 dB its p95 went from 206 to
-    #: 349 ms: the room's own noise kept utterances going; models/README.md)
-    quiet_margin_db: float = 8.0
+    quiet_margin_db: float = 10.0
     #: below this level (dBFS) a chunk is quiet whatever the noise floor
     silence_dbfs: float = -65.0
     #: unknown sound allowed just before a phrase (seconds): a breath; more is the end of a
