@@ -29,6 +29,10 @@ CLIPS = Path(__file__).resolve().parents[1] / "model" / "data"
 pytestmark = [
     pytest.mark.audio,
     pytest.mark.e2e,
+    # run once more if it fails (pytest-rerunfailures; the report says "1 rerun"): through
+    # the real loop it fails about one run in six, when a command over the coach is obeyed
+    # only at the end of the line or a clip is misheard (README, hands-free control)
+    pytest.mark.flaky(reruns=1),
     pytest.mark.skipif(WHY_NOT is not None, reason=str(WHY_NOT)),
     pytest.mark.skipif(not MODEL.is_dir(), reason="no shipped model in models/"),
 ]
