@@ -8,6 +8,8 @@ and decision rules), with commands spoken by the HELD-OUT voices (never trained 
   bench/voice_latency.py) comes on top;
 * barge-in: barge-in phrases spoken over the coach's voice at 0 and -6 dB relative to the
   coach's echo, the coach's playback convolved with a room response (RT60 0.5 s);
+  as in the app, the coach counts as speaking until 0.35 s after playback ends
+  (:class:`Hangover`, :func:`talking`);
 * self-triggers: a whole rendered back-massage session played into the room with nobody
   else speaking, with and without echo cancellation;
 * CPU of the listening path (real-time factor).
@@ -104,6 +106,12 @@ def run(
         if found is not None:
             heard.append(Heard((i + BLOCK) / RATE, found.command, cost))
     return heard, busy
+
+
+def talking(hang: Hangover, playing: Samples, i: int) -> bool:
+    """Is the coach speaking at sample ``i``, as the app sees it: playing around this chunk,
+    or did it stop less than the hangover ago?"""
+    return hang(bool(playing[max(0, i - BLOCK) : i + BLOCK].any()), i / RATE)
 
 
 def delayed(x: Samples) -> Samples:
@@ -207,9 +215,7 @@ def barge_in(
             def context(
                 i: int, text: str = text, playing: Samples = playing, hang: Hangover = hangover
             ) -> Listening:
-                # as in the app: "speaking" lasts past the end of playback while the echo dies
-                talking = hang(bool(playing[max(0, i - BLOCK) : i + BLOCK].any()), i / RATE)
-                return Listening(Mode.STROKING, talking, text)
+                return Listening(Mode.STROKING, talking(hang, playing, i), text)
 
             heard, _ = run(rec, to16(mic), to16(farp), context, warm)
             total += 1
@@ -254,10 +260,10 @@ def self_triggers(
 
     def context(i: int) -> Listening:
         t = i / RATE
-        talking = hang(bool(playing[max(0, i - BLOCK) : i + BLOCK].any()), t)
+        speaking = talking(hang, playing, i)
         line = said[max(0, int(np.searchsorted(said_t, t, "right")) - 1)][1]
         mode = modes[max(0, int(np.searchsorted(mode_t, t, "right")) - 1)][1]
-        return Listening(mode, talking, line)
+        return Listening(mode, speaking, line)
 
     minutes = len(far) / RATE / 60
     print(
