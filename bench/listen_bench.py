@@ -12,6 +12,8 @@ and decision rules), with commands spoken by the HELD-OUT voices (never trained 
   (:class:`Hangover`, :func:`talking`);
 * self-triggers: a whole rendered back-massage session played into the room with nobody
   else speaking, with and without echo cancellation;
+* noise bursts: seconds of loud steady noise after quiet (water running, a towel rubbed near
+  the microphone): commands fired, and how far the listener falls behind real time;
 * CPU of the listening path (real-time factor).
 
 usage: python bench/listen_bench.py [--model DIR] [--quick] [--voices flite:rms] [--set NAME=VALUE]
@@ -77,10 +79,11 @@ def run(
     far: Samples | None,
     context: Callable[[int], Listening],
     warm: int = 0,
-) -> tuple[list[Heard], float]:
+) -> tuple[list[Heard], list[float]]:
     """Hear ``mic`` (int16) chunk by chunk; ``far`` is what the speaker played (int16). The
     first ``warm`` samples only go through the echo canceller (the coach's earlier lines in
-    the same room: in the app it has been listening since the session began)."""
+    the same room: in the app it has been listening since the session began). Returns the
+    commands heard and the seconds the listening path spent on each chunk."""
     reference = Reference()
     echo = ECHO[CANCELLER[0]](reference) if far is not None else None
     index = [0]
@@ -89,7 +92,7 @@ def run(
     )
     rec.reset()
     heard: list[Heard] = []
-    busy = 0.0
+    costs: list[float] = []
     for i in range(0, len(mic) - BLOCK + 1, BLOCK):
         index[0] = i
         if far is not None:
@@ -102,10 +105,20 @@ def run(
         t0 = time.perf_counter()
         found = hearing.hear(chunk)
         cost = time.perf_counter() - t0
-        busy += cost
+        costs.append(cost)
         if found is not None:
             heard.append(Heard((i + BLOCK) / RATE, found.command, cost))
-    return heard, busy
+    return heard, costs
+
+
+def behind(costs: list[float]) -> float:
+    """The most the listener fell behind real time (seconds): chunks arrive every
+    ``BLOCK / RATE`` s and queue while it is busy."""
+    lag = worst = 0.0
+    for cost in costs:
+        lag = max(0.0, lag + cost - BLOCK / RATE)
+        worst = max(worst, lag)
+    return worst
 
 
 def talking(hang: Hangover, playing: Samples, i: int) -> bool:
@@ -272,11 +285,44 @@ def self_triggers(
     )
     print("|---|---|---|")
     for name, reference in (("with echo cancellation", far), ("without", None)):
-        heard, busy = run(
+        heard, costs = run(
             rec, to16(mic), to16(reference) if reference is not None else None, context
         )
         fired = ", ".join(f"{h.command.value}@{h.t:.0f}s" for h in heard) or "none"
-        print(f"| {name} | {len(heard)} ({fired}) | {busy / (len(far) / RATE):.3f} |")
+        print(f"| {name} | {len(heard)} ({fired}) | {sum(costs) / (len(far) / RATE):.3f} |")
+
+
+def noise_bursts(rec: CommandRecognizer, rng: np.random.Generator) -> None:
+    """Bursts of steady noise (pink, white, a low rumble) after 2 s of a quiet room."""
+    quiet = Listening(Mode.STROKING, False)
+    kinds: dict[str, Callable[[int], Samples]] = {
+        "pink": lambda n: A.pink(n, rng),
+        "white": lambda n: rng.normal(size=n),
+        # a fan or a hair dryer: white noise through a 16-sample moving average (under 1 kHz)
+        "rumble": lambda n: np.convolve(rng.normal(size=n), np.ones(16) / 16, "same"),
+    }
+    print(
+        "\n| noise bursts after quiet (pink, white, rumble) | n | commands fired "
+        "| listening RTF | worst lag behind real time s |"
+    )
+    print("|---|---|---|---|---|")
+    for seconds, dbfs in itertools.product((1.0, 3.0, 6.0), (-30.0, -15.0)):
+        fired: list[str] = []
+        busy, audio, lag = 0.0, 0.0, 0.0
+        for name, make in kinds.items():
+            burst = make(int(seconds * RATE))
+            burst = burst - burst.mean()
+            burst *= 32768 * 10 ** (dbfs / 20) / np.sqrt(np.mean(burst**2))
+            x = A.pad(burst, 2.0, 2.0)
+            x = x + A.pink(len(x), rng) * 32768 * 10 ** (-70 / 20)  # the quiet room
+            heard, costs = run(rec, to16(x), None, lambda i: quiet)
+            fired += [f"{name}: {h.command.value}" for h in heard]
+            busy, audio, lag = busy + sum(costs), audio + len(x) / RATE, max(lag, behind(costs))
+        print(
+            f"| {seconds:.0f} s at {dbfs:.0f} dBFS | {len(kinds)} "
+            f"| {len(fired)} ({', '.join(fired) or 'none'}) "
+            f"| {busy / audio:.3f} | {lag:.2f} |"
+        )
 
 
 def main() -> int:
@@ -284,7 +330,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--quick", action="store_true", help="one held-out voice only")
     parser.add_argument("--voices", default=None, help="voices instead of the held-out ones")
-    parser.add_argument("--parts", default="reaction,barge,self", help="which measurements")
+    parser.add_argument("--parts", default="reaction,barge,self,noise", help="which measurements")
     parser.add_argument("--minutes", type=float, default=None, help="cut the session (self)")
     parser.add_argument("--set", action="append", default=[], help="Settings NAME=VALUE")
     parser.add_argument("--echo", choices=sorted(ECHO), default="speex", help="echo canceller")
@@ -310,6 +356,8 @@ def main() -> int:
         barge_in(rec, voices, coach_lines(tts, settings.rate), rng)
     if "self" in parts:
         self_triggers(rec, tts, settings, args.minutes)
+    if "noise" in parts:
+        noise_bursts(rec, np.random.default_rng(11))
     return 0
 
 

@@ -92,13 +92,20 @@ def nnet3(dim: int, layers: list[tuple[np.ndarray, np.ndarray]], priors: np.ndar
 
 
 def write_conf(conf: Path, beam: float = 10.0, max_active: int = 1000) -> None:
+    """Vosk's feature and decoder settings. ``--phone-determinize=false``: Vosk's decoder
+    determinizes the lattice as it goes, by default first on phones, then on words. On
+    noise the model calls silence, the ``[unk]`` phone loop leaves a great many phone
+    sequences within the lattice beam, and that first pass took up to 17 s for a 3 s burst
+    (its 50 MB cap hit). Without it, the same burst takes under 0.1 s; on the development
+    set, every command clip's and single word's result was identical and the talk's
+    differed in 3 of 470 (models/README, "Noise bursts")."""
     conf.mkdir(parents=True, exist_ok=True)
     (conf / "mfcc.conf").write_text("".join(f"--{k}={v}\n" for k, v in MFCC_CONF.items()))
     (conf / "model.conf").write_text(
         f"--min-active=200\n--max-active={max_active}\n--beam={beam}\n--lattice-beam=2.0\n"
         f"--acoustic-scale=1.0\n--frame-subsampling-factor={SUB}\n--endpoint.silence-phones=1\n"
         "--endpoint.rule2.min-trailing-silence=0.5\n--endpoint.rule3.min-trailing-silence=0.75\n"
-        "--endpoint.rule4.min-trailing-silence=1.0\n"
+        "--endpoint.rule4.min-trailing-silence=1.0\n--phone-determinize=false\n"
     )
 
 
