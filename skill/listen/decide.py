@@ -17,7 +17,8 @@ Pure logic, no audio. Two parts:
   around the phrase means it was part of ordinary talk. While the coach
   speaks, unknown sound *before* the phrase is forgiven (the rest of the coach's own
   voice after echo cancellation) and no pause is needed; the phrases listened for then
-  are only the cheap interruptions.
+  are only the cheap interruptions. While it is silent, a phrase whose level hardly rose
+  and fell, or that was drawn out over seconds, was steady noise (a fan, water running).
 """
 
 from __future__ import annotations
@@ -93,6 +94,15 @@ class Settings:
     #: a phrase this much louder than the sound around it stands out from a background
     #: (babble, television, the coach): the sound around it is not counted as talk
     min_prominence_db: float = 6.0
+    #: while the coach is silent, a phrase whose level hardly changed (dB between its loud
+    #: and its quiet chunks) is steady noise, not speech: a fan, water running (models/README,
+    #: "Steady noise heard as a command": on the development set correct commands spread
+    #: 6.7-60 dB, the commands heard in its noise clips 1.3-3.5 dB)
+    min_level_spread_db: float = 5.0
+    #: a phrase said over more than this many seconds per word, plus two words' worth for a
+    #: drawn-out end, is not a command either (development set: correct one-word commands
+    #: took up to 1.41 s, three words 2.01 s; steady noise heard as "help" 2.4 s)
+    max_seconds_per_word: float = 0.5
     min_confidence: float = 0.5
     #: for the commands whose false trigger loses the user's place (``CAREFUL``); below
     #: ``min_confidence`` it counts as ``min_confidence``
@@ -141,6 +151,10 @@ class Surroundings:
     #: A user talking over a room's background stands out from it on both sides; a word
     #: inside a sentence does not, even a stressed one
     prominence_db: float = 0.0
+    #: how much the level changed while the phrase was said (dB, 90th minus 10th percentile
+    #: of its 30 ms chunks after echo cancellation): speech rises and falls with its
+    #: syllables, steady noise hardly changes; infinite when too short to tell
+    level_spread_db: float = math.inf
 
 
 class PauseTracker:
@@ -191,6 +205,11 @@ class Decider:
         if command is None:
             return None
         s = self._settings
+        if not speaking and (
+            around.level_spread_db < s.min_level_spread_db
+            or hyp.end - hyp.start > s.max_seconds_per_word * (len(words) + 2)
+        ):
+            return None  # steady noise (over the coach, the canceller's residue blurs both)
         if around.prominence_db < s.min_prominence_db:
             if hyp.unknown_after > s.max_unknown_after:
                 return None

@@ -43,6 +43,9 @@ MIN_TAIL_SECONDS = 0.2
 #: room (an adaptive filter needs a few seconds of the coach's voice at first)
 ECHO_STRETCH_SECONDS = 0.5
 ECHO_STRETCHES = 20
+#: a phrase heard over fewer chunks than this (90 ms) is too short to judge how much its
+#: level changed
+MIN_SPREAD_CHUNKS = 3
 
 
 def _mean_db(powers: Sequence[float]) -> float:
@@ -239,6 +242,15 @@ class Hearing:
             around = max(around, tail_db)
         return _mean_db(phrase) - around
 
+    def _spread(self, h: Hypothesis) -> float:
+        """dB between the phrase's loud and quiet chunks (90th and 10th percentile, after
+        echo cancellation); infinite for fewer than ``MIN_SPREAD_CHUNKS``."""
+        levels = sorted(10 * math.log10(kept + 1e-12) for _, kept in self._during(h))
+        if len(levels) < MIN_SPREAD_CHUNKS:
+            return math.inf
+        last = len(levels) - 1
+        return levels[int(0.9 * last)] - levels[int(0.1 * last)]
+
     def _mostly_echo(self, hypothesis: Hypothesis) -> bool:
         """Did echo cancellation remove most of what the microphone heard while the phrase
         was spoken? Then what was recognized is what is left of the coach's own voice."""
@@ -299,7 +311,9 @@ class Hearing:
         self._in_words = False
         self._partial, self._stable = "", 0
         around = Surroundings(
-            self._pauses.before(hypothesis, speaking), self._prominence(hypothesis)
+            self._pauses.before(hypothesis, speaking),
+            self._prominence(hypothesis),
+            self._spread(hypothesis),
         )
         if self._on_final is not None:
             self._on_final(hypothesis, around)
@@ -312,7 +326,7 @@ class Hearing:
             return None
         if command is None:
             if hypothesis.text:
-                log.debug("rejected %r (confidence %.2f)", hypothesis.text, hypothesis.confidence)
+                log.debug("rejected %s, %s, speaking %s", hypothesis, around, speaking)
             return None
         h = hypothesis
         return Detection(command, h.text, h.start, h.end, h.confidence)

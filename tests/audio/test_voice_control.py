@@ -13,6 +13,7 @@ learnt the room, commands over the coach are not obeyed. The model never hears
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import threading
 import time
@@ -75,6 +76,9 @@ class Room:
         self.runner.add_sink(self.events.append)
         self.runner.add_sink(self.voice.handle)
         self.thread = threading.Thread(target=self.runner.run, daemon=True)
+        self.began = time.monotonic()
+        #: what was played and heard when, shown when the test fails
+        self.log: list[str] = []
 
     def commands(self) -> list[str]:
         return [str(e.to_dict()["command"]) for e in self.events if e.type == "command"]
@@ -103,14 +107,25 @@ class Room:
         """Speak a command (a second clip if the first is not understood, as people do)."""
         before = len(self.commands())
         for clip in clips:
+            speaking = self.voice.speaker.speaking
             subprocess.run(["paplay", str(CLIPS / clip)], check=True, timeout=10)
-            if self.wait(lambda: len(self.commands()) > before, 3.0):
+            ended = time.monotonic()
+            heard = self.wait(lambda: len(self.commands()) > before, 3.0)
+            self.log.append(
+                f"{ended - self.began:6.2f} s {clip} ended (coach speaking at its start: "
+                f"{speaking}); heard {self.commands()[before:]} "
+                + (f"{time.monotonic() - ended:.2f} s later" if heard else "within 3 s")
+            )
+            if heard:
                 break
-        assert self.commands()[before:] == [command], (command, self.commands())
-        assert self.wait(lambda: any(e.type == expect for e in self.events[-12:]), 3.0)
+        assert self.commands()[before:] == [command], (command, self.commands(), self.log)
+        assert self.wait(lambda: any(e.type == expect for e in self.events[-12:]), 3.0), self.log
 
 
-def test_hands_free_session_through_the_room(tmp_path: Path) -> None:
+def test_hands_free_session_through_the_room(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="skill.listen")  # what was heard and rejected
     room = Room(tmp_path)
     room.thread.start()
     room.listener.start()

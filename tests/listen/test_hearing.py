@@ -1,4 +1,5 @@
-"""What Hearing measures around a phrase: how much it stands out from the sound around it."""
+"""What Hearing measures around a phrase: how much it stands out from the sound around it,
+and how much its level rises and falls (speech) or stays (steady noise)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from skill.commands import Mode
-from skill.listen.decide import Hypothesis, Surroundings
+from skill.listen.decide import Hypothesis, Settings, Surroundings
 from skill.listen.hearing import Hearing, Listening
 from skill.listen.mic import BLOCK, RATE, Chunk
 
@@ -43,10 +44,16 @@ def prominence(
     """A 0.51 s phrase at -30 dBFS after 0.15 s of near silence and ``before_chunks`` (30 ms)
     of sound at ``before_db``, followed by ``after_chunks`` of sound at ``after_db``."""
     rng = np.random.default_rng(1)
-    pcm = [*tone(-90, 5, rng), *tone(before_db, before_chunks, rng), *tone(-30, 17, rng)]
-    pcm += tone(after_db, after_chunks, rng)
-    start = (5 + before_chunks) * CHUNK
-    end = start + 17 * CHUNK
+    pcm = [*tone(-90, 5, rng), *tone(before_db, before_chunks, rng)]
+    phrase = tone(-30, 17, rng)
+    return around(pcm, phrase, tone(after_db, after_chunks, rng)).prominence_db
+
+
+def around(before: list[bytes], phrase: list[bytes], after: list[bytes]) -> Surroundings:
+    """What Hearing measured around a phrase heard in the chunks ``phrase``."""
+    pcm = [*before, *phrase, *after]
+    start = len(before) * CHUNK
+    end = start + len(phrase) * CHUNK
     final = Hypothesis("pause", True, 0.99, start, end, 0.0, 0.0, start, end)
     seen: list[Surroundings] = []
     hearing = Hearing(
@@ -57,7 +64,7 @@ def prominence(
     for i, p in enumerate(pcm):
         hearing.hear(Chunk(p, i * CHUNK))
     assert len(seen) == 1
-    return seen[0].prominence_db
+    return seen[0]
 
 
 def test_a_phrase_over_a_background_stands_out_on_both_sides() -> None:
@@ -74,6 +81,15 @@ def test_too_little_heard_after_the_phrase_leaves_only_the_sound_before() -> Non
 
 def test_quiet_before_the_phrase_leaves_it_to_the_usual_rules() -> None:
     assert prominence(-85, -40, before_chunks=12) == 0.0
+
+
+def test_steady_noise_keeps_its_level_and_speech_rises_and_falls() -> None:
+    rng = np.random.default_rng(2)
+    quiet = tone(-80, 10, rng)
+    steady = around(quiet, tone(-30, 20, rng), quiet).level_spread_db
+    syllables = [c for _ in range(4) for c in (*tone(-30, 3, rng), *tone(-48, 2, rng))]
+    spoken = around(quiet, syllables, quiet).level_spread_db
+    assert steady < 2.0 < 15.0 < spoken < 20.0
 
 
 class SaysPause:
@@ -120,13 +136,15 @@ def heard_over_the_coach(
     """30 chunks (0.9 s) of the coach alone, cleaned by ``coach_gain``, then a confident
     "pause" over it (17 chunks at ``phrase_db``) that keeps ``phrase_gain`` of its level
     through the canceller. The recognizer hears only the phrase (the rest is quiet after
-    cleaning)."""
+    cleaning). The phrase is a steady tone, which the steady-noise rule would reject: it is
+    off here (tested above)."""
     rng = np.random.default_rng(2)
     pcm = [*tone(-30, 30, rng), *tone(phrase_db, 17, rng)]
     hearing = Hearing(
         SaysPause(17),
         lambda: Listening(Mode.STROKING, speaking=True, spoken="now knead the shoulders"),
         Attenuates([coach_gain] * 30 + [phrase_gain] * 17),
+        Settings(min_level_spread_db=0.0),
     )
     found = [hearing.hear(Chunk(p, i * CHUNK)) for i, p in enumerate(pcm)]
     return [d.command.value for d in found if d is not None]
