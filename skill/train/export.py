@@ -95,7 +95,7 @@ def write_conf(conf: Path, beam: float = 10.0, max_active: int = 1000) -> None:
     """Vosk's feature and decoder settings. ``--phone-determinize=false``: Vosk's decoder
     determinizes the lattice as it goes, by default first on phones, then on words. On
     noise the model calls silence, the ``[unk]`` phone loop leaves a great many phone
-    sequences within the lattice beam, and that first pass took up to 17 s for a 3 s burst
+    sequences within the lattice beam, and that first pass took 11-24 s for a 3 s burst
     (its 50 MB cap hit). Without it, the same burst takes under 0.1 s; on the development
     set, every command clip's and single word's result was identical and the talk's
     differed in 3 of 470 (models/README, "Noise bursts")."""

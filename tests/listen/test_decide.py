@@ -90,7 +90,7 @@ def test_steady_noise_heard_as_a_phrase_is_not_a_command() -> None:
         Command.SLOWER
     )
     # whatever stands out; but not while the coach speaks (its residue blurs the level:
-    # barge-in 88.9% / 91.7% with the rule off then, 84.7% / 84.7% with it on)
+    # barge-in 88.9% / 91.7% with both rules off then, 84.7% / 84.7% with both on)
     loud = Surroundings(0.0, 20.0, 2.0)
     assert d.decide(final("slower"), STROKING, False, loud) is None
     assert d.decide(final("hold on"), SPEAKING, True, loud) is Command.PAUSE
