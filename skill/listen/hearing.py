@@ -48,9 +48,14 @@ ECHO_STRETCHES = 20
 MIN_SPREAD_CHUNKS = 3
 
 
+def _db(power: float) -> float:
+    """A linear power (full scale = 1) in dBFS."""
+    return 10 * math.log10(power + 1e-12)
+
+
 def _mean_db(powers: Sequence[float]) -> float:
     """Mean of linear powers (full scale = 1) in dBFS."""
-    return 10 * math.log10(sum(powers) / max(1, len(powers)) + 1e-12)
+    return _db(sum(powers) / max(1, len(powers)))
 
 
 def _kept_db(raw: float, kept: float) -> float:
@@ -245,7 +250,7 @@ class Hearing:
     def _spread(self, h: Hypothesis) -> float:
         """dB between the phrase's loud and quiet chunks (90th and 10th percentile, after
         echo cancellation); infinite for fewer than ``MIN_SPREAD_CHUNKS``."""
-        levels = sorted(10 * math.log10(kept + 1e-12) for _, kept in self._during(h))
+        levels = sorted(_db(kept) for _, kept in self._during(h))
         if len(levels) < MIN_SPREAD_CHUNKS:
             return math.inf
         last = len(levels) - 1
