@@ -87,6 +87,10 @@ class Settings:
     #: unknown sound allowed just after a phrase (seconds): a drawn-out last syllable the
     #: model does not know (voices end words very differently); more is the sentence going on
     max_unknown_after: float = 0.3
+    #: unknown sound after a phrase that is at least this much quieter than the phrase
+    #: (dB) is the room's echo of it or a fading end, not talk going on: it does not count
+    #: against ``max_unknown_after`` (99: all unknown sound after counts)
+    min_tail_drop_db: float = 99.0
     #: an utterance still going after this long (seconds) is talk: it is ended and rejected
     max_utterance: float = 3.0
     #: quiet needed before a command (seconds since the last speech the recognizer heard)
@@ -155,6 +159,10 @@ class Surroundings:
     #: of its 30 ms chunks after echo cancellation): speech rises and falls with its
     #: syllables, steady noise hardly changes; infinite when too short to tell
     level_spread_db: float = math.inf
+    #: how much quieter the unknown sound after the phrase was than the phrase (dB, after
+    #: echo cancellation): a room's echo and a fading end die away, talk going on does not;
+    #: 0 when too little was heard after it to tell
+    tail_drop_db: float = 0.0
 
 
 class PauseTracker:
@@ -211,7 +219,7 @@ class Decider:
         ):
             return None  # steady noise (over the coach, the canceller's residue blurs both)
         if around.prominence_db < s.min_prominence_db:
-            if hyp.unknown_after > s.max_unknown_after:
+            if hyp.unknown_after > s.max_unknown_after and around.tail_drop_db < s.min_tail_drop_db:
                 return None
             if not speaking and hyp.unknown_before > s.max_unknown_before:
                 return None

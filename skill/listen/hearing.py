@@ -234,7 +234,8 @@ class Hearing:
         was silence before: then the usual rules decide. A user speaking over a background
         stands out on both sides; a word said louder inside a sentence does not."""
         phrase = [kept for _, kept in self._during(h)]
-        lead = self._inside(h.start - LEAD_SECONDS, h.start)
+        since = h.start - LEAD_SECONDS if h.first is None else max(h.first, h.start - LEAD_SECONDS)
+        lead = self._inside(since, h.start)
         tail = self._inside(h.end, h.end + LEAD_SECONDS)
         if not phrase or not lead or h.end <= h.start:
             return 0.0
@@ -246,6 +247,15 @@ class Hearing:
         if sum(d for d, _ in tail) >= MIN_TAIL_SECONDS and self._end.audible(tail_db):
             around = max(around, tail_db)
         return _mean_db(phrase) - around
+
+    def _tail_drop(self, h: Hypothesis) -> float:
+        """dB between the phrase and the unknown sound the recognizer heard after it (after
+        echo cancellation); 0 when less than ``MIN_SPREAD_CHUNKS`` chunks of it were heard."""
+        phrase = [kept for _, kept in self._during(h)]
+        tail = self._inside(h.end, h.last) if h.last is not None else []
+        if not phrase or len(tail) < MIN_SPREAD_CHUNKS:
+            return 0.0
+        return _mean_db(phrase) - _mean_db([k for _, k in tail])
 
     def _spread(self, h: Hypothesis) -> float:
         """dB between the phrase's loud and quiet chunks (90th and 10th percentile, after
@@ -319,6 +329,7 @@ class Hearing:
             self._pauses.before(hypothesis, speaking),
             self._prominence(hypothesis),
             self._spread(hypothesis),
+            self._tail_drop(hypothesis),
         )
         if self._on_final is not None:
             self._on_final(hypothesis, around)

@@ -26,6 +26,7 @@ TUNED = (
     "min_confidence",
     "min_confidence_careful",
     "min_prominence_db",
+    "min_tail_drop_db",
 )
 
 

@@ -14,6 +14,7 @@ from skill.train.lexicon import as_command, phonemize
 from skill.train.synth import COACH_VOICES, DEV_VOICES, Voice, synthesize, training_voices
 from skill.train.text import (
     DEV_SENTENCES,
+    DEV_SENTENCES_PLAIN,
     coach_lines,
     command_phrases,
     other_words,
@@ -77,13 +78,17 @@ def plan(
     words: tuple[str, ...] = (),
     n_spans: int = 0,
     rates: int = 3,
+    talk_voices: int = 1,
+    talk_copies: int = 1,
 ) -> list[Job]:
     """The list of base utterances for ``voices``: each voice that is not espeak-ng says each
     command at ``rates`` of three speaking rates (slow, normal, fast; which ones drawn per
     phrase and voice); ``coach`` lines are said by two of the
     coach's voices each; the single words (``text.other_words``) and ``words`` are said
     alone (kind ``word``) by ``word_voices`` voices, ``word_copies`` copies each, and
-    ``n_spans`` bits of talk (:func:`text.spans`) by one voice each."""
+    ``n_spans`` bits of talk (:func:`text.spans`) by one voice each; the template
+    sentences are said by one voice each, the ``talk`` sentences by ``talk_voices`` voices,
+    ``talk_copies`` copies each (the second heavily distorted, see :func:`_augment`)."""
     rng = random.Random(seed)
     espeak = [v for v in voices if v.engine == "espeak"]
     others = [v for v in voices if v.engine != "espeak"]
@@ -105,8 +110,11 @@ def plan(
             add(v, w, "word", rng.uniform(0.85, 1.2), word_copies)
     for w in spans(n_spans, rng) if n_spans else ():
         add(rng.choice(voices), w, "word", rng.uniform(0.85, 1.2), 1)
-    for s in [*sentences(n_sentences, rng), *talk]:
+    for s in sentences(n_sentences, rng):
         add(rng.choice(voices), s, "talk", rng.uniform(0.85, 1.2), 1)
+    for s in talk:
+        for v in [rng.choice(voices)] if talk_voices == 1 else rng.sample(voices, talk_voices):
+            add(v, s, "talk", rng.uniform(0.85, 1.2), talk_copies)
     for line in coach:
         for v in rng.sample(COACH_VOICES, 2):
             add(v, line, "coach", rng.uniform(0.85, 1.15), 1)
@@ -302,9 +310,11 @@ def dev_set(seed: int, said_alone: bool) -> list[Utt]:
         DEV_TALK,
         1,
         3,
-        DEV_SENTENCES,
+        DEV_SENTENCES + DEV_SENTENCES_PLAIN,
         coach_lines()[::4],
         words=words,
         rates=1,
+        talk_voices=len(DEV_VOICES),
+        talk_copies=2,
     )
     return build(jobs, seed + 7777, 20, lengthen=said_alone)

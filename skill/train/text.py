@@ -219,6 +219,63 @@ DEV_SENTENCES: tuple[str, ...] = (
     "honestly this is the best part of my whole week",
 )
 
+#: More development-only talk (eighth session): command words inside sentences said without
+#: a pause around them, as couples talk during a back massage ("back" above all). The first
+#: list alone left the tuning no false accept to weigh (models/README.md, "Ordinary talk
+#: with command words inside").
+DEV_SENTENCES_PLAIN: tuple[str, ...] = (
+    "my lower back always aches after a day at the desk",
+    "put the pillow back under my knees please",
+    "the back of my neck is really tight today",
+    "we got back from the shops just before the rain",
+    "rub a bit higher up my back near the shoulders",
+    "i should be back at work by eight tomorrow",
+    "the back of my legs are sore from the run",
+    "bring the towel back over my feet they are cold",
+    "lie back and let me do your hands afterwards",
+    "your back is so warm from the oil",
+    "next week we have dinner with your parents",
+    "the next bus is not until half past ten",
+    "who lives next door to the bakery now",
+    "maybe next time we can use the lavender one",
+    "i could not stop laughing at that video",
+    "the bus stop outside is being moved again",
+    "please do not stop that feels amazing",
+    "we need to stop buying so much bread",
+    "i can not wait for the holiday in june",
+    "the waiting room at the clinic was packed",
+    "the kids will repeat everything we say you know",
+    "you always go slower when you are tired",
+    "the internet is faster since they fixed the cable",
+    "this oil is softer on the skin than the last one",
+    "the mattress feels firmer than it used to",
+    "it is harder to relax when the phone keeps buzzing",
+    "can you help me with the boxes in the morning",
+    "that really helps my shoulders you know",
+    "the music got louder when the song changed",
+    "it is quieter here than at your mother's house",
+    "the film was too long and the ending too loud",
+    "we skipped breakfast so i am starving now",
+    "how long have you been doing this for",
+    "how long do you think the traffic will be",
+    "the session at the gym was really hard today",
+    "i will carry on with the painting on sunday",
+    "we should continue this every friday evening",
+    "hold on to your hat it is windy outside",
+    "the pause button on the remote is broken",
+    "what is next on the list after the shopping",
+    "move on to the shoulders whenever you like",
+    "i heard the fire alarm next door go off",
+    "it is time left over from the holiday we never took",
+    "my calves are harder to reach from this side",
+    "you are pressing just right do not go any lighter",
+    "go back to the bit near my shoulder blade",
+    "i dropped the lid of the oil bottle somewhere",
+    "my neighbour keeps asking me to help with his car",
+    "we should speed up the search for a new flat",
+    "the baby next door was crying all night",
+)
+
 
 def coach_lines() -> tuple[str, ...]:
     """What the coach itself says in the bundled routines (instructions, tips, safety notes,

@@ -16,6 +16,7 @@ import argparse
 import itertools
 import json
 import logging
+import math
 import sys
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -42,6 +43,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "min_confidence": (0.85, 0.7, 0.5),
     "min_confidence_careful": (0.95, 0.85, 0.7),
     "min_prominence_db": (99.0, 12.0, 9.0, 6.0, 4.0),
+    "min_tail_drop_db": (99.0, 15.0),
 }
 #: accuracy given up for one false accept per hour of talk (a command nobody gave costs the
 #: user more than one missed, which they just say again)
@@ -135,6 +137,26 @@ def replay(finals: Finals, settings: Settings) -> list[Command]:
     return out
 
 
+#: no rule lets anything through that these settings reject
+_LOOSEST = Settings(
+    max_unknown_before=math.inf,
+    max_unknown_after=math.inf,
+    min_pause_before=0.0,
+    min_confidence=0.0,
+    min_confidence_careful=0.0,
+    min_confidence_speaking=0.0,
+    min_level_spread_db=-math.inf,
+    max_seconds_per_word=math.inf,
+)
+
+
+def possible(finals: Finals) -> Finals:
+    """The final results that some rule setting could obey: the rest (talk heard as
+    ``[unk]``, most of it) need not be replayed for every setting of the grid."""
+    decider, grammar = Decider(_LOOSEST), all_phrases()
+    return [(h, a) for h, a in finals if decider.decide(h, grammar, False, a) is not None]
+
+
 @dataclass(frozen=True)
 class Heard:
     """The final results of the development set under one [unk] cost."""
@@ -172,9 +194,9 @@ def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) ->
         rec = CommandRecognizer(model_dir, verify=False)
         rec.set_phrases(all_phrases())
         heard = Heard(
-            [(parse(u.text) or Command.HELP, hear(rec, u.audio)) for u in cmd_utts],
-            [hear(rec, u.audio) for u in word_utts],
-            hear(rec, talk_pcm),
+            [(parse(u.text) or Command.HELP, possible(hear(rec, u.audio))) for u in cmd_utts],
+            [possible(hear(rec, u.audio)) for u in word_utts],
+            possible(hear(rec, talk_pcm)),
             talk_hours,
         )
         here = max(

@@ -83,6 +83,17 @@ def test_a_command_louder_than_the_sound_around_it_stands_out_from_a_background(
     assert d.decide(babble, STROKING, False, Surroundings(0.0, 7.0)) is Command.PAUSE
 
 
+def test_unknown_sound_after_a_phrase_that_dies_away_is_the_room_not_talk() -> None:
+    d = Decider(Settings(max_unknown_after=0.15, min_tail_drop_db=10.0, min_prominence_db=99))
+    echo = final("pause [unk]", after=0.5)
+    assert d.decide(echo, STROKING, False, Surroundings(tail_drop_db=14.0)) is Command.PAUSE
+    # talk going on after the phrase is about as loud as the phrase
+    assert d.decide(echo, STROKING, False, Surroundings(tail_drop_db=3.0)) is None
+    # off (the default): all unknown sound after counts
+    off = Decider(Settings(max_unknown_after=0.15, min_prominence_db=99))
+    assert off.decide(echo, STROKING, False, Surroundings(tail_drop_db=14.0)) is None
+
+
 def test_steady_noise_heard_as_a_phrase_is_not_a_command() -> None:
     d = Decider(Settings(min_level_spread_db=5.0))
     assert d.decide(final("slower"), STROKING, False, Surroundings(level_spread_db=2.0)) is None

@@ -46,15 +46,20 @@ def prominence(
     rng = np.random.default_rng(1)
     pcm = [*tone(-90, 5, rng), *tone(before_db, before_chunks, rng)]
     phrase = tone(-30, 17, rng)
-    return around(pcm, phrase, tone(after_db, after_chunks, rng)).prominence_db
+    # the recognizer heard the sound before the phrase as unknown sound in the same utterance
+    return around(pcm, phrase, tone(after_db, after_chunks, rng), heard_from=5).prominence_db
 
 
-def around(before: list[bytes], phrase: list[bytes], after: list[bytes]) -> Surroundings:
-    """What Hearing measured around a phrase heard in the chunks ``phrase``."""
+def around(
+    before: list[bytes], phrase: list[bytes], after: list[bytes], heard_from: int | None = None
+) -> Surroundings:
+    """What Hearing measured around a phrase heard in the chunks ``phrase``; the utterance
+    began at chunk ``heard_from`` of ``before`` (None: with the phrase)."""
     pcm = [*before, *phrase, *after]
     start = len(before) * CHUNK
     end = start + len(phrase) * CHUNK
-    final = Hypothesis("pause", True, 0.99, start, end, 0.0, 0.0, start, end)
+    first = start if heard_from is None else heard_from * CHUNK
+    final = Hypothesis("pause", True, 0.99, start, end, start - first, 0.0, first, end)
     seen: list[Surroundings] = []
     hearing = Hearing(
         FinalAt(len(pcm), final),
@@ -81,6 +86,40 @@ def test_too_little_heard_after_the_phrase_leaves_only_the_sound_before() -> Non
 
 def test_quiet_before_the_phrase_leaves_it_to_the_usual_rules() -> None:
     assert prominence(-85, -40, before_chunks=12) == 0.0
+
+
+def test_a_stressed_word_after_a_pause_stands_out_only_from_its_own_utterance() -> None:
+    """ "my BACK feels ..." after a pause: the quiet before the utterance is not a background
+    the word stood out from (it was, and "back" was obeyed in held-out talk)."""
+    rng = np.random.default_rng(3)
+    my = tone(-32, 5, rng)
+    before = [*tone(-85, 12, rng), *my]
+    got = around(before, tone(-30, 12, rng), tone(-40, 25, rng), heard_from=12)
+    assert abs(got.prominence_db - 2.0) < 1.0
+
+
+def test_the_unknown_sound_after_a_phrase_is_measured_against_it() -> None:
+    rng = np.random.default_rng(4)
+    quiet, phrase = tone(-85, 10, rng), tone(-30, 15, rng)
+
+    def drop(after: list[bytes]) -> float:
+        pcm = [*quiet, *phrase, *after, *tone(-85, 8, rng)]
+        start, end = len(quiet) * CHUNK, (len(quiet) + len(phrase)) * CHUNK
+        last = end + len(after) * CHUNK
+        final = Hypothesis("pause [unk]", True, 0.99, start, end, 0.0, last - end, start, last)
+        seen: list[Surroundings] = []
+        hearing = Hearing(
+            FinalAt(len(pcm), final),
+            lambda: Listening(Mode.STROKING, speaking=False),
+            on_final=lambda h, around: seen.append(around),
+        )
+        for i, p in enumerate(pcm):
+            hearing.hear(Chunk(p, i * CHUNK))
+        return seen[0].tail_drop_db
+
+    assert abs(drop(tone(-45, 10, rng)) - 15.0) < 1.0  # the room's echo, dying away
+    assert abs(drop(tone(-32, 10, rng)) - 2.0) < 1.0  # talk going on
+    assert drop(tone(-45, 2, rng)) == 0.0  # too little to tell
 
 
 def test_steady_noise_keeps_its_level_and_speech_rises_and_falls() -> None:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+
 from skill.commands import Command
 from skill.listen.decide import Hypothesis, Settings, Surroundings
 from skill.model.graph import UnkCosts
 from skill.model.recognizer import TUNED
-from skill.train.tune import GRID, Heard, format_costs, parse_costs, replay, score
+from skill.train.tune import (
+    GRID,
+    Heard,
+    format_costs,
+    parse_costs,
+    possible,
+    replay,
+    score,
+)
 
 
 def hyp(
@@ -56,3 +66,17 @@ def test_unk_costs_parse_as_entry_per_frame_and_command_phone() -> None:
 
 def test_the_grid_tunes_exactly_what_a_manifest_may_set() -> None:
     assert set(GRID) == set(TUNED)
+
+
+def test_only_results_that_some_setting_obeys_are_replayed_and_no_score_changes() -> None:
+    finals = [
+        *TALK,
+        hyp("[unk] pause", 5.0, 5.9, pause=0.0),
+        hyp("end [unk] session", 7.0, 8.0),
+        (Hypothesis("slower", True, 0.3, 9.0, 9.4, 0.0, 0.0, 9.0, 9.4), Surroundings(2.0)),
+    ]
+    kept = possible(finals)
+    assert [h.text for h, _ in kept] == ["go back", "[unk] pause", "slower"]
+    for values in itertools.islice(itertools.product(*GRID.values()), 0, None, 97):
+        settings = Settings(**dict(zip(GRID, values, strict=True)))
+        assert replay(kept, settings) == replay(finals, settings)
