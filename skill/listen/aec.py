@@ -142,12 +142,20 @@ class SpeexEcho:
     by an adaptive filter of ``taps`` samples, which keeps adapting slowly while someone
     talks over the coach, and nothing is suppressed beyond what the filter predicts, so the
     user's voice comes through whole. The output lags the input by under one 10 ms frame
-    when chunks are not whole frames."""
+    when chunks are not whole frames.
+
+    Once nothing has been played for as long as the filter is (its history of the played
+    sound is all zeros), there is no echo to remove: frames pass through untouched, and the
+    filter is not run (it was a quarter of the app's CPU: the coach is silent much of a
+    session) until the speaker plays again, when it starts from the same all-zero history
+    it would have had."""
 
     def __init__(self, reference: Reference, taps: int = SPEEX_TAPS) -> None:
         self._lib = _speexdsp()
         self._reference = reference
         self._state = self._lib.speex_echo_state_init(SPEEX_FRAME, taps)
+        self._history = -(-taps // SPEEX_FRAME)  #: frames of played sound the filter holds
+        self._silent = 0  #: frames with nothing played, in a row, that the filter has seen
         rate = ctypes.c_int(RATE)
         self._lib.speex_echo_ctl(self._state, _SET_SAMPLING_RATE, ctypes.byref(rate))
         self._near = np.zeros(0, dtype=np.int16)
@@ -161,6 +169,13 @@ class SpeexEcho:
         whole = len(near) // SPEEX_FRAME * SPEEX_FRAME
         out = np.zeros(whole, dtype=np.int16)
         for i in range(0, whole, SPEEX_FRAME):  # 1-D slices: contiguous already
+            if far[i : i + SPEEX_FRAME].any():
+                self._silent = 0
+            elif self._silent >= self._history:
+                out[i : i + SPEEX_FRAME] = near[i : i + SPEEX_FRAME]
+                continue
+            else:
+                self._silent += 1
             self._lib.speex_echo_cancellation(
                 self._state,
                 near[i:].ctypes.data_as(_Int16p),

@@ -164,3 +164,27 @@ def test_speex_takes_chunks_that_are_not_whole_frames() -> None:
     assert used - SPEEX_FRAME < out.size <= used and out.size % SPEEX_FRAME == 0
     whole = run(near, far, SpeexEcho, 3 * SPEEX_FRAME)  # the same samples, whole frames
     assert np.allclose(out, whole[: out.size], atol=2 / 32767)
+
+
+def test_after_the_coach_fell_silent_speex_passes_the_microphone_through_and_learns_on() -> None:
+    # the coach speaks 4 s, is silent 2 s (the user speaks in it), then speaks 3 s more
+    far = voice_like(9.0, 140, seed=7)
+    far[int(4 * RATE) : int(6 * RATE)] = 0.0
+    user = np.zeros_like(far)
+    user[int(5.0 * RATE) : int(5.8 * RATE)] = voice_like(0.8, 210, seed=8)
+    near = room(far) + user
+    out = run(near, far, SpeexEcho)
+    # more than the filter's 0.5 s after the last sound played, nothing is touched
+    quiet = slice(int(4.7 * RATE), int(6 * RATE))
+    assert np.array_equal(to_int16(out[quiet]), to_int16(near[quiet]))
+
+    class Always(SpeexEcho):  # the filter run on every frame, for comparison
+        def __init__(self, reference: Reference) -> None:
+            super().__init__(reference)
+            self._history = 10**9
+
+    always = run(near, far, Always)
+    again = slice(int(6.5 * RATE), int(9 * RATE) - BLOCK)
+    erle = db(near[again]) - db(out[again])
+    assert erle > 15, f"echo reduced by only {erle:.1f} dB after the pause"
+    assert abs(erle - (db(near[again]) - db(always[again]))) < 1.0
