@@ -14,7 +14,8 @@ Pure logic, no audio. Two parts:
   middle of a sentence, and at most a short stretch of unknown sound sits before it (a
   breath) and after it (a drawn-out last syllable the model does not know: voices end
   words very differently, so more is allowed after than before). Longer unknown speech
-  around the phrase means it was part of ordinary talk. While the coach
+  around the phrase means it was part of ordinary talk, unless the phrase stood out from
+  a background, or (if tuned so) what followed it died away like a room's echo. While the coach
   speaks, unknown sound *before* the phrase is forgiven (the rest of the coach's own
   voice after echo cancellation) and no pause is needed; the phrases listened for then
   are only the cheap interruptions. While it is silent, a phrase whose level hardly rose

@@ -291,15 +291,17 @@ def training_set(seed: int, scale: float, said_alone: bool) -> list[Utt]:
     return build(jobs, seed, int(300 * scale), lengthen=said_alone)
 
 
-#: template sentences in the development talk (with ``DEV_SENTENCES``: about 30 minutes, so
-#: that one false accept moves the tuned rate by under 2 per hour)
+#: template sentences in the development talk (with the development-only sentences: about 70
+#: minutes, so that one false accept moves the tuned rate by under 1 per hour)
 DEV_TALK = 400
 
 
 def dev_set(seed: int, said_alone: bool) -> list[Utt]:
     """The development set (``synth.DEV_VOICES``, voices of training engines never trained
-    on) for tuning rejection, with development-only talk (``text.DEV_SENTENCES``) besides the
-    training kinds; each voice says each command at one rate (drawn); a quarter of the
+    on) for tuning rejection, with development-only talk (``text.DEV_SENTENCES`` and
+    ``DEV_SENTENCES_PLAIN``, each said by every development voice, as said and heavily
+    distorted: people talk in the room they give commands in) besides the training kinds;
+    each voice says each command at one rate (drawn); a quarter of the
     coach's lines, said by the coach's voices, go under its commands. With ``said_alone`` it
     has the short talk said alone and drawn-out ends too."""
     words = tuple(short_talk()) if said_alone else ()
