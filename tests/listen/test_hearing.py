@@ -60,6 +60,11 @@ def around(
     end = start + len(phrase) * CHUNK
     first = start if heard_from is None else heard_from * CHUNK
     final = Hypothesis("pause", True, 0.99, start, end, start - first, 0.0, first, end)
+    return measured(pcm, final)
+
+
+def measured(pcm: list[bytes], final: Hypothesis) -> Surroundings:
+    """What Hearing measured around ``final``, given once all of ``pcm`` was heard."""
     seen: list[Surroundings] = []
     hearing = Hearing(
         FinalAt(len(pcm), final),
@@ -107,15 +112,7 @@ def test_the_unknown_sound_after_a_phrase_is_measured_against_it() -> None:
         start, end = len(quiet) * CHUNK, (len(quiet) + len(phrase)) * CHUNK
         last = end + len(after) * CHUNK
         final = Hypothesis("pause [unk]", True, 0.99, start, end, 0.0, last - end, start, last)
-        seen: list[Surroundings] = []
-        hearing = Hearing(
-            FinalAt(len(pcm), final),
-            lambda: Listening(Mode.STROKING, speaking=False),
-            on_final=lambda h, around: seen.append(around),
-        )
-        for i, p in enumerate(pcm):
-            hearing.hear(Chunk(p, i * CHUNK))
-        return seen[0].tail_drop_db
+        return measured(pcm, final).tail_drop_db
 
     assert abs(drop(tone(-45, 10, rng)) - 15.0) < 1.0  # the room's echo, dying away
     assert abs(drop(tone(-32, 10, rng)) - 2.0) < 1.0  # talk going on
