@@ -34,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
         default=d.said_alone,
         help="drawn-out ends, more words and bits of talk said alone (models/README.md)",
     )
+    p.add_argument(
+        "--noise-mix",
+        type=float,
+        default=d.noise_mix,
+        help="share of training chunks with noise or babble mixed in on the fly (0: none)",
+    )
     p.add_argument("--work", type=Path, default=None, help="scratch dir (default OUT.work)")
     p.add_argument("--keep-work", action="store_true", help="keep the scratch dir")
     p.add_argument(
@@ -54,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         epochs=tuple(int(e) for e in a.epochs.split(",")),
         command_phones=a.command_phones,
         said_alone=a.said_alone,
+        noise_mix=a.noise_mix,
     )
     if a.export_only:
         finish(s, a.out, work)
