@@ -133,8 +133,8 @@ class Hearing:
         self._phrases: tuple[str, ...] | None = None
         self._in_words = False
         self._settings = settings or Settings()
-        self._partial = ""
-        self._stable = 0
+        self._partial = ""  #: the running (partial) result of the utterance going on
+        self._stable = 0  #: chunks heard since it last changed
         #: (stream time at the chunk's start and end, raw power, power after echo removal)
         self._powers: deque[tuple[float, float, float, float]] = deque(maxlen=POWER_HISTORY_CHUNKS)
         self._clock = 0.0  #: seconds of audio heard (stream time; the recognizer's lags behind)
@@ -177,14 +177,15 @@ class Hearing:
             self._skipped += seconds
             return None
         hypothesis = self._feed(pcm)
+        self._follow(hypothesis)
         if hypothesis is not None and not hypothesis.final and hypothesis.text:
             if not self._in_words:
                 self._words_since = chunk.t
             self._in_words = True
         pending = self._in_words and (hypothesis is None or not hypothesis.final)
         if pending and (
-            self._end.over()
-            or (state.speaking and self._barge_in(hypothesis))
+            self._end.over(incomplete=self._incomplete())
+            or (state.speaking and self._barge_in())
             or (not state.speaking and self._too_long(chunk.t))
         ):
             hypothesis = self._in_stream_time(self._recognizer.finish())
@@ -214,6 +215,21 @@ class Hearing:
             first=None if h.first is None else h.first + off,
             last=None if h.last is None else h.last + off,
         )
+
+    def _follow(self, hypothesis: Hypothesis | None) -> None:
+        """Keep the running result, and count the chunks since it last changed."""
+        text = hypothesis.text if hypothesis is not None and not hypothesis.final else None
+        if text is not None and text != self._partial:
+            self._partial, self._stable = text, 0
+        self._stable += 1
+
+    def _incomplete(self) -> bool:
+        """Does the running result end in the first words of a phrase, not yet the whole
+        ("what's" of "what's next")? In steady noise the soft middle of a phrase sits below
+        the quiet margin, and ending the utterance there splits the phrase."""
+        said = " ".join(self._partial.split(UNKNOWN)[-1].split())
+        phrases = self._phrases or ()
+        return bool(said) and said not in phrases and any(p.startswith(said + " ") for p in phrases)
 
     def _too_long(self, now: float) -> bool:
         """Talk, not a command: end it, so the recognizer's work stays bounded (the rest of
@@ -297,14 +313,11 @@ class Hearing:
             return True
         return max(self._reductions, default=0.0) >= self._settings.min_echo_reduction_db
 
-    def _barge_in(self, hypothesis: Hypothesis | None) -> bool:
+    def _barge_in(self) -> bool:
         """While the coach speaks, the user's voice and the coach's overlap and the utterance
         may not end in quiet: a barge-in phrase that stays the partial result's last words
         for a few chunks is enough."""
-        text = hypothesis.text if hypothesis is not None else self._partial
-        if text != self._partial:
-            self._partial, self._stable = text, 0
-        self._stable += 1
+        text = self._partial
         tail = text.replace(UNKNOWN, " ").strip()
         said = " ".join(tail.split())
         return (
