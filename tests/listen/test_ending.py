@@ -45,11 +45,12 @@ class Says:
         return Hypothesis(said, True, 1.0, start, self.fed * CHUNK - 0.2, 0.0, 0.0, start)
 
 
-def hear(recognizer: Says, pcm: list[bytes]) -> list[str]:
+def hear(recognizer: Says, pcm: list[bytes], **settings: float) -> list[str]:
+    """The commands Hearing obeys in ``pcm`` (the coach silent; ``settings`` on top)."""
     hearing = Hearing(
         recognizer,
         lambda: Listening(Mode.STROKING, speaking=False),
-        settings=Settings(min_level_spread_db=0.0),
+        settings=Settings(min_level_spread_db=0.0, **settings),  # type: ignore[arg-type]
     )
     found = [hearing.hear(Chunk(p, i * CHUNK)) for i, p in enumerate(pcm)]
     return [d.command.value for d in found if d is not None]
@@ -70,13 +71,7 @@ def test_a_pause_inside_a_phrase_does_not_end_it() -> None:
     assert recognizer.ended_at == [33 + 6]  # 0.18 s after "next": the phrase was whole
     # ended after 0.18 s of quiet, as before, it was split and lost
     recognizer = Says(["what's", "what's next"], [7, 25], ["what's next"])
-    hearing = Hearing(
-        recognizer,
-        lambda: Listening(Mode.STROKING, speaking=False),
-        settings=Settings(min_level_spread_db=0.0, end_silence_incomplete=0.18),
-    )
-    found = [hearing.hear(Chunk(p, i * CHUNK)) for i, p in enumerate(pcm)]
-    assert [d for d in found if d is not None] == []
+    assert hear(recognizer, pcm, end_silence_incomplete=0.18) == []
     assert recognizer.ended_at == [15 + 6]
 
 
