@@ -351,7 +351,14 @@ class Hearing:
             log.debug("rejected %r: the echo canceller has not learnt the room", hypothesis.text)
             return None
         if command is not None and speaking and self._mostly_echo(hypothesis):
-            log.debug("rejected %r: it was mostly the coach's own voice", hypothesis.text)
+            log.debug(
+                "rejected %r: it was mostly the coach's own voice (%.2f-%.2f s, dB kept per "
+                "chunk: %s)",
+                hypothesis.text,
+                hypothesis.start,
+                hypothesis.end,
+                " ".join(f"{_kept_db(r, k):.0f}" for r, k in self._during(hypothesis)),
+            )
             return None
         if command is None:
             if hypothesis.text:
