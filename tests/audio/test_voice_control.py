@@ -32,8 +32,9 @@ pytestmark = [
     pytest.mark.e2e,
     # run up to twice more if it fails (pytest-rerunfailures; the report says "1 rerun"):
     # through the real loop it failed 6 of 18 runs in the ninth session, when a command over
-    # the coach was rejected as the coach's own voice and the next clip obeyed late, or the
-    # coach's "lower" was obeyed as "louder" (README, hands-free control)
+    # the coach was rejected as the coach's own voice (the canceller's pairing of played and
+    # heard sound had gone wrong), or the coach's "lower" was obeyed as "louder" (README,
+    # hands-free control)
     pytest.mark.flaky(reruns=2),
     pytest.mark.skipif(WHY_NOT is not None, reason=str(WHY_NOT)),
     pytest.mark.skipif(not MODEL.is_dir(), reason="no shipped model in models/"),
