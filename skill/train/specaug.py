@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from skill.train import augment as A
+from skill.train.features import mfcc
 
 BINS = 40
 LIFTER = 22.0
@@ -35,16 +36,14 @@ def lifter(n: int = BINS) -> np.ndarray:
     return np.asarray(1.0 + 0.5 * LIFTER * np.sin(np.pi * np.arange(n) / LIFTER))
 
 
-def to_log_mel(mfcc: np.ndarray) -> np.ndarray:
+def to_log_mel(ceps: np.ndarray) -> np.ndarray:
     """Raw MFCC frames (T, 40) back to the log-mel energies they were made from."""
-    return np.asarray((mfcc / lifter()[None, :]) @ dct_matrix())
+    return np.asarray((ceps / lifter()[None, :]) @ dct_matrix())
 
 
 def noise_bank(seed: int, seconds: float = 20.0) -> np.ndarray:
     """Log-mel frames of ``seconds`` of pink, then as much white noise (at -30 dBFS: the level
     is set anew for each chunk it is mixed into)."""
-    from skill.train.features import mfcc
-
     rng = np.random.default_rng([seed, 31337])
     n = int(A.SR * seconds)
     parts = [A.pink(n, rng), rng.normal(size=n)]
