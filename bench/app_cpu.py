@@ -30,29 +30,35 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def start_app(tmp: str) -> subprocess.Popen[str]:
+    """``massage-coach run back-massage`` (voice and hands-free listening) in the
+    background, its session in ``tmp``, its events in ``tmp``/e.jsonl."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp/massage-coach-xdg")
+    cmd = [
+        sys.executable,
+        "-m",
+        "skill.cli",
+        "run",
+        "back-massage",
+        "--state-file",
+        f"{tmp}/s.json",
+        "--events",
+        f"{tmp}/e.jsonl",
+    ]
+    return subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def main() -> int:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
-    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp/massage-coach-xdg")
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [
-            sys.executable,
-            "-m",
-            "skill.cli",
-            "run",
-            "back-massage",
-            "--state-file",
-            f"{tmp}/s.json",
-            "--events",
-            f"{tmp}/e.jsonl",
-        ]
-        app = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        app = start_app(tmp)
         time.sleep(5.0)  # start-up: imports, model load, streams opening
         start_cpu, start = cpu_seconds(app.pid), time.monotonic()
         time.sleep(seconds)

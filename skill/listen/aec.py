@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import logging
 import threading
 from collections.abc import Callable
 
@@ -19,7 +20,10 @@ import numpy as np
 import numpy.typing as npt
 
 from skill.errors import CoachError
+from skill.listen.delay import EchoDelay
 from skill.listen.mic import RATE, Chunk
+
+log = logging.getLogger(__name__)
 
 Samples = npt.NDArray[np.int16]
 
@@ -90,6 +94,22 @@ class Reference:
                 out[first:n] = self._ring[: n - first]
         return out
 
+    def shift(self, samples: int) -> bool:
+        """The echo moved ``samples`` later (negative: earlier) against its reference: pair
+        the next heard sample with the one played that much earlier (later), so that the
+        canceller's filter sees the echo where it learnt it. False when the played samples
+        needed are gone or not played yet: then the next chunk heard is paired afresh."""
+        with self._lock:
+            if self._next is None:
+                return False
+            moved = self._next - samples
+            if self._pushed - len(self._ring) <= moved <= self._pushed:
+                self._next = moved
+                return True
+            self._next = None
+            self._waiting_from = -1  # pair at the next take
+            return False
+
 
 class WebRtcEcho:
     """An :class:`~skill.listen.listener.EchoCanceller` built on WebRTC AEC3."""
@@ -133,6 +153,7 @@ def _speexdsp() -> ctypes.CDLL:
     lib.speex_echo_ctl.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
     lib.speex_echo_cancellation.argtypes = [ctypes.c_void_p, _Int16p, _Int16p, _Int16p]
     lib.speex_echo_state_destroy.argtypes = [ctypes.c_void_p]
+    lib.speex_echo_state_reset.argtypes = [ctypes.c_void_p]
     return lib
 
 
@@ -150,9 +171,16 @@ class SpeexEcho:
     session) until the speaker plays again, when it starts from the same all-zero history
     it would have had."""
 
-    def __init__(self, reference: Reference, taps: int = SPEEX_TAPS) -> None:
+    def __init__(
+        self, reference: Reference, taps: int = SPEEX_TAPS, delay: EchoDelay | None = None
+    ) -> None:
         self._lib = _speexdsp()
         self._reference = reference
+        #: watches the echo's delay and puts a moved echo back where the filter learnt it
+        self.delay = delay or EchoDelay()
+        self._matched = reference.matched
+        #: how often the filter had to learn the room afresh (the echo moved too far)
+        self.resets = 0
         self._state = self._lib.speex_echo_state_init(SPEEX_FRAME, taps)
         self._history = -(-taps // SPEEX_FRAME)  #: frames of played sound the filter holds
         self._silent = 0  #: frames with nothing played, in a row, that the filter has seen
@@ -164,6 +192,7 @@ class SpeexEcho:
     def clean(self, chunk: Chunk) -> bytes:
         near = np.frombuffer(chunk.pcm, dtype=np.int16)
         far = self._reference.take(len(near))
+        self._follow(near, far)
         if len(self._near):  # a remainder from the last chunk goes first
             near, far = np.concatenate([self._near, near]), np.concatenate([self._far, far])
         whole = len(near) // SPEEX_FRAME * SPEEX_FRAME
@@ -184,6 +213,26 @@ class SpeexEcho:
             )
         self._near, self._far = near[whole:], far[whole:]
         return out.tobytes()
+
+    def _follow(self, near: Samples, far: Samples) -> None:
+        """Keep the echo where the filter learnt it: shift the reference when the echo
+        moved, or learn the room afresh when it cannot be shifted or was paired afresh."""
+        if self._reference.matched != self._matched:  # paired afresh: a new delay
+            self._matched = self._reference.matched
+            self.delay.forget()
+        moved = self.delay.feed(near, far)
+        if not moved:
+            return
+        if self._reference.shift(moved):
+            log.info(
+                "the echo moved %+.1f ms against the played sound; re-paired", moved * 1000 / RATE
+            )
+            return
+        log.info(
+            "the echo moved %+.1f ms, too far to re-pair: learning afresh", moved * 1000 / RATE
+        )
+        self._lib.speex_echo_state_reset(self._state)
+        self.resets += 1
 
     def __del__(self) -> None:
         state = getattr(self, "_state", None)

@@ -80,6 +80,12 @@ class Settings:
     #: lost 12 dB. A chunk that lost more than this while the coach speaks counts as quiet
     #: (``EndOfSpeech.update``: what is left of the coach's voice)
     echo_ratio_db: float = -11.0
+    #: ... or, while the canceller removes less than ``echo_margin_db - echo_ratio_db`` of
+    #: the coach's voice (the most it removed on the last stretches, :class:`Hearing`), a
+    #: command must keep more than the coach's voice did plus this margin (dB): in the
+    #: PulseAudio loop the coach's "wait" was obeyed 3 s into a session, when the canceller
+    #: removed 9-11 dB of the coach's voice
+    echo_margin_db: float = 6.0
     #: while speaking, commands count only once the echo canceller has removed this much of
     #: the coach's voice (dB) on one of the last stretches of it: an adaptive filter needs a
     #: few seconds of the coach's voice to learn the room

@@ -292,7 +292,17 @@ class Hearing:
             return False
         raw = sum(r for r, _ in during)
         kept = sum(k for _, k in during)
-        return _kept_db(raw, kept) < self._settings.echo_ratio_db
+        return _kept_db(raw, kept) < self._echo_floor()
+
+    def _echo_floor(self) -> float:
+        """A phrase over the coach that kept less than this (dB) is the coach's own voice:
+        ``echo_ratio_db``, or, while the canceller still removes little of the coach's voice
+        (the first seconds of a session), what it keeps of it at best on the recent
+        stretches plus ``echo_margin_db``: a word of the coach's it removes less well than
+        the rest must not pass for the user's. At best, because the user talking over the
+        coach makes a stretch lose less."""
+        removed = max(self._reductions, default=0.0)
+        return max(self._settings.echo_ratio_db, self._settings.echo_margin_db - removed)
 
     def _measure_echo(self, seconds: float, raw: float, kept: float) -> None:
         """Add a chunk heard while the coach spoke to the stretch being measured."""
@@ -352,11 +362,12 @@ class Hearing:
             return None
         if command is not None and speaking and self._mostly_echo(hypothesis):
             log.debug(
-                "rejected %r: it was mostly the coach's own voice (%.2f-%.2f s, dB kept per "
-                "chunk: %s)",
+                "rejected %r: it was mostly the coach's own voice (%.2f-%.2f s, under "
+                "%.1f dB kept; dB kept per chunk: %s)",
                 hypothesis.text,
                 hypothesis.start,
                 hypothesis.end,
+                self._echo_floor(),
                 " ".join(f"{_kept_db(r, k):.0f}" for r, k in self._during(hypothesis)),
             )
             return None

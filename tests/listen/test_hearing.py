@@ -202,6 +202,16 @@ def test_over_the_coach_a_phrase_that_lost_12_db_to_the_canceller_was_the_coach(
     assert heard_over_the_coach(coach_gain=0.03, phrase_gain=0.25, phrase_db=-8) == []
 
 
+def test_while_the_canceller_removes_little_a_phrase_must_keep_more_than_the_coach_does() -> None:
+    # a phrase that lost 9 dB: the user's, once the canceller removes 30 dB of the coach's
+    # voice; but while it removes only 12 dB (the first seconds of a session), a word of the
+    # coach's it removed less well than the rest loses about that much ("wait" obeyed in the
+    # PulseAudio loop 3 s into a session): it must keep 6 dB more than the coach's voice does
+    assert heard_over_the_coach(coach_gain=0.03, phrase_gain=0.35, phrase_db=-8) == ["pause"]
+    assert heard_over_the_coach(coach_gain=0.25, phrase_gain=0.35, phrase_db=-8) == []
+    assert heard_over_the_coach(coach_gain=0.25, phrase_gain=0.6, phrase_db=-8) == ["pause"]
+
+
 def chunks_fed_over_the_coach(removed_db: float) -> int:
     """How many of 100 chunks (3 s) of the coach's voice at -20 dBFS the recognizer hears,
     after 0.3 s of near silence, when echo cancellation removes ``removed_db`` of it."""
