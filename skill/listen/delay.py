@@ -2,18 +2,18 @@
 
 The echo canceller pairs played and heard samples by counting them (:class:`~skill.listen.aec.
 Reference`), and its filter learns the echo at the delay that pairing gives. When a stream
-loses or repeats samples (an output underrun, a dropped microphone chunk, another program's
-stream making the sound server rewind, two devices on two clocks drifting apart), the echo
-moves against its reference and the filter, which took seconds to learn the room, now
-subtracts an echo that is not there: its output gets louder than its input. Re-learning
-takes 4-5 s after a 30 ms shift and never happens when the echo moves earlier by more than
-the pairing's margin (README, hands-free control).
+loses or repeats samples (an output underrun, a dropped microphone chunk, two devices on two
+clocks drifting apart), the echo moves against its reference and the filter, which took
+seconds to learn the room, now subtracts an echo that is not there: its output gets louder
+than its input. Re-learning takes 4-5 s after a 30 ms shift and never happens when the echo
+moves earlier by more than the pairing's margin (README, hands-free control).
 
 :class:`EchoDelay` measures the echo's delay while the coach plays (GCC-PHAT: the cross-
 correlation of the heard and played sound with every frequency weighted alike, which gives
-a sharp peak at the delay of the loudest path, even in a reverberant room) and reports a
-move once two measurements in a row agree on it and the correlation at the old delay has
-dropped; the canceller then shifts its reference by as much, and its filter is right again.
+sharp peaks at the delays of the room's paths, even in a reverberant room) and reports a
+move once two measurements in a row agree that the room's pattern of paths fits far better
+shifted than where it was; the canceller then shifts its reference by as much, and its
+filter is right again.
 """
 
 from __future__ import annotations
