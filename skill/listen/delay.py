@@ -2,8 +2,8 @@
 
 The echo canceller pairs played and heard samples by counting them (:class:`~skill.listen.aec.
 Reference`), and its filter learns the echo at the delay that pairing gives. When a stream
-loses or repeats samples (an output underrun, a dropped microphone chunk, two devices on two
-clocks drifting apart), the echo moves against its reference and the filter, which took
+loses or repeats samples (an output underrun, a dropped microphone chunk), the echo jumps
+against its reference and the filter, which took
 seconds to learn the room, now subtracts an echo that is not there: its output gets louder
 than its input. Re-learning takes 4-5 s after a 30 ms shift and never happens when the echo
 moves earlier by more than the pairing's margin (README, hands-free control).
@@ -71,7 +71,8 @@ class EchoDelay:
     not read off the highest peak: each measurement's peaks (the correlation over every
     delay, its noise floor taken away) are matched against the room's pattern of peaks
     learnt so far, at every shift, and the echo has moved when the pattern fits far better
-    shifted than where it was."""
+    shifted than where it was. A slow drift (a microphone and a speaker on two clocks) is
+    not caught: the pattern, learnt on, follows it (README, hands-free control)."""
 
     def __init__(self, settings: DelaySettings | None = None, rate: int = RATE) -> None:
         self.settings = s = settings or DelaySettings()
