@@ -44,6 +44,9 @@ HISTORY_SECONDS = 1.0
 #: a microphone this far ahead of the playback (the output stream stopped), or further
 #: behind it than ``HISTORY_SECONDS`` (the microphone stopped), is matched afresh
 MAX_AHEAD_SECONDS = 0.2
+#: the played sound is read between its samples (two clocks) with a windowed sinc reaching
+#: this many samples either side
+SINC_TAPS = 8
 
 
 class Reference:
@@ -60,6 +63,9 @@ class Reference:
         self._lock = threading.Lock()
         #: how often the two streams had to be matched afresh (1 after the first chunk)
         self.matched = 0
+        #: played samples per heard sample: 1 while the two streams run on one clock
+        self.step = 1.0
+        self._frac = 0.0  #: where the next heard sample falls between two played ones
 
     def push(self, samples: Samples) -> None:
         """Called by the output stream's owner with every block played (16 kHz int16)."""
@@ -84,7 +90,10 @@ class Reference:
                 if self._pushed == self._waiting_from:
                     return out
                 self._next = max(0, self._pushed - count - self._margin)
+                self._frac = 0.0
                 self.matched += 1
+            if self.step != 1.0:
+                return self._take_between(count)
             lo, hi = self._next, min(self._next + count, self._pushed)
             self._next += count
             if hi > lo:  # in at most two runs: up to the ring's end, then from its start
@@ -93,6 +102,33 @@ class Reference:
                 out[:first] = self._ring[at : at + first]
                 out[first:n] = self._ring[: n - first]
         return out
+
+    def _take_between(self, count: int) -> Samples:
+        """``take`` when the two streams run on two clocks: the played sound read at
+        ``step`` played samples per heard one, between samples by windowed-sinc
+        interpolation (called with the lock held)."""
+        assert self._next is not None
+        at = self._next + self._frac + np.arange(count) * self.step
+        whole = np.floor(at).astype(np.int64)
+        frac = at - whole
+        out = np.zeros(count, dtype=np.float64)
+        known = np.ones(count, dtype=bool)
+        for k in range(1 - SINC_TAPS, SINC_TAPS + 1):
+            index = whole + k
+            known &= (index < self._pushed) & (index >= self._pushed - len(self._ring))
+            d = k - frac
+            weight = np.sinc(d) * (0.5 + 0.5 * np.cos(np.pi * d / SINC_TAPS))
+            out += self._ring[index % len(self._ring)] * weight
+        end = self._frac + count * self.step
+        self._next += int(np.floor(end))
+        self._frac = float(end - np.floor(end))
+        return np.where(known, np.clip(np.round(out), -32768, 32767), 0).astype(np.int16)
+
+    def set_step(self, step: float) -> None:
+        """The microphone's clock runs ``1 / step`` times as fast as the speaker's: read
+        ``step`` played samples for each one heard from now on."""
+        with self._lock:
+            self.step = step
 
     def shift(self, samples: int) -> bool:
         """The echo moved ``samples`` later (negative: earlier) against its reference: pair
@@ -221,6 +257,14 @@ class SpeexEcho:
             self._matched = self._reference.matched
             self.delay.forget()
         moved = self.delay.feed(near, far)
+        drift, self.delay.drift = self.delay.drift, None
+        if drift is not None:
+            self._reference.set_step(self._reference.step * (1.0 - drift))
+            log.info(
+                "the speaker's clock runs %+.0f ppm against the microphone's: the played "
+                "sound is read at their ratio",
+                (self._reference.step - 1.0) * 1e6,
+            )
         if not moved:
             return
         if self._reference.shift(moved):

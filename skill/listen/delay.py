@@ -31,6 +31,9 @@ Samples = npt.NDArray[np.int16]
 #: in a correlation of unrelated sounds over these delays, the highest peak reaches about 7
 #: times the median size: what is below this counts as noise in a measurement
 NOISE_PEAKS = 4.0
+#: from one measurement to the next (0.125 s) the strongest path is looked for this many
+#: samples either side of where it was (a drift of 300 ppm moves it 0.6 samples)
+DRIFT_SEARCH = 4
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,14 @@ class DelaySettings:
     min_gain: float = 3.0
     #: measurements in a row that must agree on a move before it is reported
     confirm: int = 2
+    #: the clocks' drift is measured from the strongest path's delay over this much heard
+    #: sound (s)...
+    drift_span: float = 20.0
+    #: ... on at least this many measurements, and reported when it is at least this much
+    #: (parts per million) and the delays lie this close to a straight line (samples)
+    drift_points: int = 40
+    min_drift_ppm: float = 10.0
+    max_drift_scatter: float = 1.5
 
 
 class EchoDelay:
@@ -71,8 +82,9 @@ class EchoDelay:
     not read off the highest peak: each measurement's peaks (the correlation over every
     delay, its noise floor taken away) are matched against the room's pattern of peaks
     learnt so far, at every shift, and the echo has moved when the pattern fits far better
-    shifted than where it was. A slow drift (a microphone and a speaker on two clocks) is
-    not caught: the pattern, learnt on, follows it (README, hands-free control)."""
+    shifted than where it was. A slow drift (a microphone and a speaker on two clocks) is no
+    move: the pattern, learnt on, follows it; it is measured apart, from the slope of the
+    strongest path's delay (``drift``)."""
 
     def __init__(self, settings: DelaySettings | None = None, rate: int = RATE) -> None:
         self.settings = s = settings or DelaySettings()
@@ -90,6 +102,12 @@ class EchoDelay:
         self._candidate: list[int] = []  #: the moves measured in a row
         #: moves reported so far
         self.moves = 0
+        self._heard = 0  #: samples heard so far
+        self._path: float | None = None  #: the strongest path's delay, followed (samples)
+        self._track: list[tuple[int, float]] = []  #: (samples heard, its delay) since then
+        #: the clocks' drift, once measured: how much the echo's delay grows per sample
+        #: heard (the owner takes it and sets it back to None)
+        self.drift: float | None = None
 
     @property
     def delay(self) -> int | None:
@@ -105,6 +123,7 @@ class EchoDelay:
         self._near = np.concatenate([self._near, near.astype(np.float64)])[-keep:]
         self._far = np.concatenate([self._far, far.astype(np.float64)])[-keep:]
         self._since += len(near)
+        self._heard += len(near)
         if self._since < self._hop or len(self._near) < keep:
             return 0
         self._since = 0
@@ -114,6 +133,7 @@ class EchoDelay:
         if self._pattern is None:
             self._pattern = peaks
             return 0
+        self._follow_drift(peaks)
         if abs(int(np.argmax(peaks)) - int(np.argmax(self._pattern))) <= self._tolerance:
             best = 0  # the strongest path where it was: no need to fit (most measurements)
         else:
@@ -133,12 +153,43 @@ class EchoDelay:
         self._candidate = []
         self._near = self._near[:0]  # what was kept is paired the old way: start afresh
         self._far = self._far[:0]
+        self._path, self._track = None, []
         self.moves += 1
         return best
+
+    def _follow_drift(self, peaks: npt.NDArray[np.float64]) -> None:
+        """Follow the strongest path's delay, between samples, from one measurement to the
+        next, and measure the clocks' drift from its slope (``drift``)."""
+        assert self._pattern is not None
+        if self._path is None:
+            self._path = float(np.argmax(self._pattern))
+        lo = max(1, round(self._path) - DRIFT_SEARCH)
+        hi = min(len(peaks) - 1, round(self._path) + DRIFT_SEARCH + 1)
+        if hi <= lo:
+            return
+        top = lo + int(np.argmax(peaks[lo:hi]))
+        if peaks[top] <= 0.0 or top + 1 >= len(peaks):
+            return
+        left, mid, right = peaks[top - 1], peaks[top], peaks[top + 1]
+        bend = left - 2 * mid + right
+        self._path = top + (0.5 * (left - right) / bend if bend < 0 else 0.0)
+        self._track.append((self._heard, self._path))
+        s = self.settings
+        span = self._track[-1][0] - self._track[0][0]
+        if span < s.drift_span * RATE or len(self._track) < s.drift_points:
+            return
+        heard = np.array([t for t, _ in self._track], dtype=np.float64)
+        delays = np.array([d for _, d in self._track])
+        slope, start = np.polyfit(heard, delays, 1)
+        scatter = float(np.std(delays - (slope * heard + start)))
+        self._track = []
+        if scatter <= s.max_drift_scatter and abs(slope) * 1e6 >= s.min_drift_ppm:
+            self.drift = float(slope)
 
     def forget(self) -> None:
         """The pairing was made afresh: the delay is not known any more."""
         self._pattern = None
+        self._path, self._track = None, []
         self._candidate = []
         self._near = self._near[:0]
         self._far = self._far[:0]

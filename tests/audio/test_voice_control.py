@@ -32,7 +32,7 @@ pytestmark = [
     pytest.mark.e2e,
     # run up to twice more if it fails (pytest-rerunfailures; the report says "1 rerun"):
     # through the real loop it failed 6 of 18 runs in the ninth session, mostly when the
-    # coach's own word was obeyed in the first seconds ("lower" as "louder"); 0 of 14 in the
+    # coach's own word was obeyed in the first seconds ("lower" as "louder"); 0 of 18 in the
     # tenth, after the fix, but a command over the coach can still go unheard (README,
     # hands-free control)
     pytest.mark.flaky(reruns=2),

@@ -98,6 +98,44 @@ def test_the_user_talking_over_the_coach_in_noise_moves_nothing(snr: float) -> N
     assert aec.delay.delay is not None and aec.delay.moves == 0 and aec.resets == 0
 
 
+def resampled(x: np.ndarray, step: float) -> np.ndarray:
+    """``x`` heard on a clock that takes ``step`` of its samples per sample (windowed sinc)."""
+    at = np.arange(x.size) * step
+    whole, frac = np.floor(at).astype(int), at - np.floor(at)
+    out = np.zeros(x.size)
+    for k in range(-15, 17):
+        d = k - frac
+        out += (
+            x[np.clip(whole + k, 0, x.size - 1)] * np.sinc(d) * (0.5 + 0.5 * np.cos(np.pi * d / 16))
+        )
+    return out
+
+
+@pytest.mark.parametrize("ppm", [0.0, 300.0, -100.0])
+def test_two_clocks_drifting_apart_are_measured_and_the_played_sound_read_at_their_ratio(
+    ppm: float,
+) -> None:
+    # a USB microphone and the laptop's speakers: the echo's delay grows all the time, and a
+    # canceller paired by counting samples removes only 2-4 dB (README)
+    seconds = 50.0
+    far = voice_like(seconds, 140, seed=2) + np.random.default_rng(1).normal(
+        0, 0.03, int(seconds * RATE)
+    )
+    near = heard(resampled(far, 1 + ppm * 1e-6), 0.0, at=0.0, user=None)
+    reference = Reference()
+    aec = SpeexEcho(reference)
+    out = []
+    reference.push(to_int16(far[:BLOCK]))
+    for i in range(0, far.size - 2 * BLOCK + 1, BLOCK):
+        reference.push(to_int16(far[i + BLOCK : i + 2 * BLOCK]))  # the speaker runs ahead
+        chunk = Chunk(to_int16(near[i : i + BLOCK]).tobytes(), 0.0)
+        out.append(np.frombuffer(aec.clean(chunk), dtype=np.int16))
+    cleaned = np.concatenate(out).astype(np.float64) / 32767
+    assert abs((reference.step - 1) * 1e6 - ppm) < 5
+    assert aec.delay.moves == 0 and aec.resets == 0
+    assert removed(near, cleaned, 40.0, 49.0) > 15
+
+
 def test_nothing_is_measured_while_the_coach_is_silent() -> None:
     tracker = EchoDelay()
     near = to_int16(voice_like(3.0, 210, seed=7))  # the user talks; nothing was played
