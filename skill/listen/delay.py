@@ -93,6 +93,7 @@ class EchoDelay:
         self._max_lag = int(s.max_lag * rate)
         self._max_lead = int(s.max_lead * rate)
         self._tolerance = int(s.tolerance * rate)
+        self._drift_span = int(s.drift_span * rate)
         self._floor = 32768.0 * 10 ** (s.min_level_db / 20)
         self._near = np.zeros(0, dtype=np.float64)
         self._far = np.zeros(0, dtype=np.float64)
@@ -176,7 +177,7 @@ class EchoDelay:
         self._track.append((self._heard, self._path))
         s = self.settings
         span = self._track[-1][0] - self._track[0][0]
-        if span < s.drift_span * RATE or len(self._track) < s.drift_points:
+        if span < self._drift_span or len(self._track) < s.drift_points:
             return
         heard = np.array([t for t, _ in self._track], dtype=np.float64)
         delays = np.array([d for _, d in self._track])
