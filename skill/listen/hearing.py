@@ -301,8 +301,13 @@ class Hearing:
         stretches plus ``echo_margin_db``: a word of the coach's it removes less well than
         the rest must not pass for the user's. At best, because the user talking over the
         coach makes a stretch lose less."""
-        removed = max(self._reductions, default=0.0)
-        return max(self._settings.echo_ratio_db, self._settings.echo_margin_db - removed)
+        return max(
+            self._settings.echo_ratio_db, self._settings.echo_margin_db - self._removed_at_best()
+        )
+
+    def _removed_at_best(self) -> float:
+        """The most the canceller removed of the coach's voice on the recent stretches (dB)."""
+        return max(self._reductions, default=0.0)
 
     def _measure_echo(self, seconds: float, raw: float, kept: float) -> None:
         """Add a chunk heard while the coach spoke to the stretch being measured."""
@@ -321,7 +326,7 @@ class Hearing:
         is heard may be the coach itself. Without a canceller, there is nothing to learn."""
         if self._echo is None:
             return True
-        return max(self._reductions, default=0.0) >= self._settings.min_echo_reduction_db
+        return self._removed_at_best() >= self._settings.min_echo_reduction_db
 
     def _barge_in(self) -> bool:
         """While the coach speaks, the user's voice and the coach's overlap and the utterance
