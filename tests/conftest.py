@@ -9,6 +9,14 @@ import pytest
 from skill.loading import BUNDLED_DIR, load_routine, parse_routine
 from skill.routine import Routine
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A test that passed on its rerun shows why its first run failed (the CI log is all
+    there is of it); ``-p no:rerunfailures`` turns reruns off and this with them."""
+    if config.pluginmanager.hasplugin("rerunfailures"):
+        config.option.rerun_show_tracebacks = True
+
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 TINY = """

@@ -128,6 +128,19 @@ def test_hands_free_session_through_the_room(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="skill.listen")  # what was heard and rejected
+    try:
+        _session(tmp_path)
+    except AssertionError as failed:
+        # a rerun's traceback is all a CI log shows of it (--rerun-show-tracebacks), so the
+        # listener's last words go into the message
+        heard = "\n".join(caplog.text.splitlines()[-LOG_LINES:])
+        raise AssertionError(f"{failed}\n--- the listener's log, last lines ---\n{heard}") from None
+
+
+LOG_LINES = 120
+
+
+def _session(tmp_path: Path) -> None:
     room = Room(tmp_path)
     room.thread.start()
     room.listener.start()
