@@ -162,7 +162,7 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     info = {
         "name": out.name,
         "version": VERSION,
-        "format": "vosk (kaldi nnet3 text, runtime grammar)",
+        "format": "vosk (kaldi nnet3 binary, runtime grammar)",
         "rebuild": f"python -m skill.train --seed {s.seed} --out models/{out.name}",
         "training": {
             **asdict(s),
