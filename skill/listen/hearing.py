@@ -296,14 +296,20 @@ class Hearing:
 
     def _echo_floor(self) -> float:
         """A phrase over the coach that kept less than this (dB) is the coach's own voice:
-        ``echo_ratio_db``, or, while the canceller still removes little of the coach's voice
-        (the first seconds of a session), what it keeps of it at best on the recent
-        stretches plus ``echo_margin_db``: a word of the coach's it removes less well than
-        the rest must not pass for the user's. At best, because the user talking over the
-        coach makes a stretch lose less."""
+        ``echo_ratio_db``, or, while the canceller is still learning the room, what it keeps
+        of the coach's voice at best on the recent stretches plus ``echo_margin_db``: a
+        word of the coach's it removes less well than the rest must not pass for the
+        user's. At best, because the user talking over the coach makes a stretch lose less."""
         return max(
             self._settings.echo_ratio_db, self._settings.echo_margin_db - self._removed_at_best()
         )
+
+    def _still_learning(self) -> bool:
+        """Does the canceller still remove so little of the coach's voice (the first seconds
+        of a session, or after the echo moved) that ``echo_ratio_db`` alone cannot tell
+        what it leaves from the user: under ``echo_margin_db - echo_ratio_db`` (17 dB)?"""
+        s = self._settings
+        return self._removed_at_best() < s.echo_margin_db - s.echo_ratio_db
 
     def _removed_at_best(self) -> float:
         """The most the canceller removed of the coach's voice on the recent stretches (dB)."""
@@ -329,14 +335,19 @@ class Hearing:
         return self._removed_at_best() >= self._settings.min_echo_reduction_db
 
     def _barge_in(self) -> bool:
-        """While the coach speaks, the user's voice and the coach's overlap and the utterance
-        may not end in quiet: a barge-in phrase that stays the partial result's last words
-        for a few chunks is enough."""
+        """While the canceller is still learning the room, what it leaves of the coach's
+        voice is not quiet, and an utterance over the coach may not end in quiet: a barge-in
+        phrase that stays the partial result's last words for a few chunks ends it. Once the
+        canceller has learnt the room, utterances over the coach end when the user stops:
+        a running result is often the coach's residue ("stop") or a guess at the user's
+        first syllables, and ending on it cut the user's phrase in two (20 of the 22
+        barge-ins the benchmark missed; README, hands-free control)."""
         text = self._partial
         tail = text.replace(UNKNOWN, " ").strip()
         said = " ".join(tail.split())
         return (
-            bool(said)
+            self._still_learning()
+            and bool(said)
             and said in (self._phrases or ())
             and text.rstrip().endswith(said)
             and self._stable >= self._settings.barge_in_chunks
