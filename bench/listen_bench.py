@@ -339,7 +339,7 @@ def main() -> int:
     rec = CommandRecognizer(args.model)
     for item in args.set:
         name, value = item.split("=")
-        TUNE[name] = float(value)
+        TUNE[name] = int(value) if name == "barge_in_chunks" else float(value)
     if TUNE:
         print(f"settings: {TUNE}")
     voices = heldout.VOICES[:1] if args.quick else heldout.VOICES
