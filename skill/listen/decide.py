@@ -71,6 +71,9 @@ class Settings:
     #: under the quiet margin, and 0.18 s there split it in two, neither obeyed (models/README,
     #: "Pink noise"); 0.5 s is the recognizer's own end-point silence (``conf/model.conf``)
     end_silence_incomplete: float = 0.5
+    #: while the echo canceller is still learning the room: an utterance over the coach
+    #: whose running result has ended in a barge-in phrase for this many chunks is ended
+    #: (``Hearing._barge_in``); once it has learnt, only quiet ends one
     barge_in_chunks: int = 4
     #: while speaking: a command whose audio lost more than this to echo cancellation
     #: (cleaned vs. raw power while the phrase was spoken) was the coach's own voice. A user
