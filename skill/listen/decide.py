@@ -75,6 +75,10 @@ class Settings:
     #: whose running result has ended in a barge-in phrase for this many chunks is ended
     #: (``Hearing._barge_in``); once it has learnt, only quiet ends one
     barge_in_chunks: int = 4
+    #: over the coach: a final result that was not obeyed, whose phrase had at least this
+    #: much unknown sound after it, is heard again from the phrase's end (seconds;
+    #: ``Hearing._may_hide_a_phrase``)
+    hear_again_after: float = 0.3
     #: while speaking: a command whose audio lost more than this to echo cancellation
     #: (cleaned vs. raw power while the phrase was spoken) was the coach's own voice. A user
     #: speaking 6 dB under the coach's echo loses 7 dB, and up to 10 dB with what the
