@@ -367,6 +367,8 @@ class Hearing:
         return self._decide(self._in_stream_time(self._recognizer.finish()), speaking=False)
 
     def _decide(self, hypothesis: Hypothesis | None, speaking: bool) -> Detection | None:
+        """The command in a final result; over the coach, a result not obeyed may have the
+        rest of the utterance heard again."""
         if hypothesis is None or not hypothesis.final:
             return None
         again, self._again = self._again, False
@@ -390,6 +392,7 @@ class Hearing:
         pcm = b"".join(part for t, part in self._fed if t >= since - 1e-6)
         if not pcm:
             return None
+        log.debug("heard again from %.2f s: %.2f s", since, len(pcm) / 2 / RATE)
         self._offset -= len(pcm) / 2 / RATE  # the recognizer hears it twice: its clock runs on
         self._again = True
         hypothesis = self._recognizer.feed(pcm)
@@ -398,7 +401,6 @@ class Hearing:
         self._follow(hypothesis)
         if hypothesis is not None and hypothesis.text:
             self._in_words, self._words_since = True, since
-        log.debug("heard again from %.2f s: %.2f s", since, len(pcm) / 2 / RATE)
         return None
 
     def _judge(self, hypothesis: Hypothesis, speaking: bool) -> Detection | None:
