@@ -7,7 +7,8 @@ and decision rules), with commands spoken by the HELD-OUT voices (never trained 
   listening path spent on that chunk); the speaker's own reaction (cut-off / first sample,
   bench/voice_latency.py) comes on top;
 * barge-in: barge-in phrases spoken over the coach's voice at 0 and -6 dB relative to the
-  coach's echo, the coach's playback convolved with a room response (RT60 0.5 s);
+  coach's echo, the coach's playback convolved with a room response (RT60 0.5 s, and a
+  more reverberant room, 0.8 s: ``ROOMS``);
   as in the app, the coach counts as speaking until 0.35 s after playback ends
   (:class:`Hangover`, :func:`talking`);
 * self-triggers: a whole rendered back-massage session played into the room with nobody
@@ -59,6 +60,8 @@ CANCELLER = ["speex"]  # --echo: the app's canceller (speex) or WebRTC AEC3 to c
 ECHO_DELAY = 0.04
 #: before each barge-in clip the canceller hears this much of the coach's other lines (s)
 WARM_SECONDS = 10.0
+#: barge-in rooms: RT60 (s) of the coach's echo and of the user's voice (nearer the mic)
+ROOMS = ((0.5, 0.3), (0.8, 0.6))
 Samples = np.ndarray
 
 
@@ -199,20 +202,20 @@ def barge_in(
 ) -> None:
     phrases = phrases_for(BARGE_IN)
     print(
-        f"\n| barge-in over the coach (room RT60 0.5 s, canceller warmed on {WARM_SECONDS:.0f} s"
-        " of the coach) | n | caught | false other | median / p95 s after the phrase |"
+        f"\n| barge-in over the coach (canceller warmed on {WARM_SECONDS:.0f} s of the coach)"
+        " | n | caught | false other | median / p95 s after the phrase |"
     )
     print("|---|---|---|---|---|")
     warm = int(WARM_SECONDS * RATE)
     played = {text: after_the_others(lines, text, warm) for text, _ in lines}
-    for rel_db in (0.0, -6.0):
+    for (coach_rt60, user_rt60), rel_db in itertools.product(ROOMS, (0.0, -6.0)):
         caught = wrong = total = 0
         late: list[float] = []
         # every barge-in phrase over every one of the coach's lines
         for voice, phrase, (text, _) in itertools.product(voices, phrases, lines):
             far = played[text]
-            echo = delayed(A.reverb(far, 0.5, rng) * 0.5)
-            user = A.reverb(heldout.synth(voice, phrase).astype(np.float64), 0.3, rng)
+            echo = delayed(A.reverb(far, coach_rt60, rng) * 0.5)
+            user = A.reverb(heldout.synth(voice, phrase).astype(np.float64), user_rt60, rng)
             user *= level(echo[warm:]) / level(user) * 10 ** (rel_db / 20)
             at = warm + int(1.5 * RATE)
             n = max(len(far), at + len(user) + RATE)
@@ -240,7 +243,8 @@ def barge_in(
             wrong += sum(h.command is not want for h in heard)
         median, p95 = median_p95(late)
         print(
-            f"| command {rel_db:+.0f} dB vs coach echo | {total} | {100 * caught / total:.1f}% "
+            f"| command {rel_db:+.0f} dB vs coach echo, room RT60 {coach_rt60} s (user's voice"
+            f" {user_rt60} s) | {total} | {100 * caught / total:.1f}% "
             f"| {wrong} | {median:.2f} / {p95:.2f} |"
         )
 
