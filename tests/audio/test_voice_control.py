@@ -124,6 +124,10 @@ class Room:
         assert self.wait(lambda: any(e.type == expect for e in self.events[-12:]), 3.0), self.log
 
 
+#: how much of the listener's log a failure's message carries
+LOG_LINES = 120
+
+
 def test_hands_free_session_through_the_room(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -135,9 +139,6 @@ def test_hands_free_session_through_the_room(
         # listener's last words go into the message
         heard = "\n".join(caplog.text.splitlines()[-LOG_LINES:])
         raise AssertionError(f"{failed}\n--- the listener's log, last lines ---\n{heard}") from None
-
-
-LOG_LINES = 120
 
 
 def _session(tmp_path: Path) -> None:

@@ -3,12 +3,13 @@ and how much its level rises and falls (speech) or stays (steady noise)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from skill.commands import Mode
-from skill.listen.decide import Hypothesis, Settings, Surroundings
+from skill.listen.decide import Detection, Hypothesis, Settings, Surroundings
 from skill.listen.hearing import Hearing, Listening
 from skill.listen.mic import BLOCK, RATE, Chunk
 
@@ -128,9 +129,9 @@ def test_steady_noise_keeps_its_level_and_speech_rises_and_falls() -> None:
     assert steady < 2.0 < 15.0 < spoken < 20.0
 
 
-class SaysPause:
-    """Hears "pause" (confident) in the first ``chunks`` loud chunks it is fed (above
-    -26 dBFS), timed by its own clock (the quiet it was not fed does not count)."""
+class CountsLoud:
+    """A fake recognizer's ear: counts the loud chunks it is fed (above -26 dBFS) on its own
+    clock (the quiet it was not fed does not count), and when the first of them began."""
 
     def __init__(self, chunks: int) -> None:
         self.chunks, self.loud, self.heard, self.start = chunks, 0, 0.0, 0.0
@@ -138,13 +139,21 @@ class SaysPause:
     def set_phrases(self, phrases: Sequence[str]) -> None:
         pass
 
-    def feed(self, pcm: bytes) -> Hypothesis | None:
+    def count(self, pcm: bytes, most: float = math.inf) -> None:
+        """Count the loud chunks of ``pcm``, up to ``most`` of them."""
         for i in range(0, len(pcm), 2 * BLOCK):
             part = Chunk(pcm[i : i + 2 * BLOCK], 0.0)
-            if part.level_db > -26 and self.loud < self.chunks:
+            if part.level_db > -26 and self.loud < most:
                 self.start = self.heard if self.loud == 0 else self.start
                 self.loud += 1
             self.heard += len(part.pcm) / 2 / RATE
+
+
+class SaysPause(CountsLoud):
+    """Hears "pause" (confident) in the first ``chunks`` loud chunks it is fed."""
+
+    def feed(self, pcm: bytes) -> Hypothesis | None:
+        self.count(pcm, most=self.chunks)
         if self.loud == self.chunks:
             self.loud += 1
             return Hypothesis("pause", True, 0.99, self.start, self.heard, first=self.start)
@@ -166,6 +175,26 @@ class Attenuates:
         return (np.frombuffer(chunk.pcm, dtype=np.int16) * g).astype(np.int16).tobytes()
 
 
+def over_the_coach(
+    recognizer: CountsLoud, pcm: list[bytes], gains: Sequence[float], settings: Settings
+) -> list[tuple[int, Detection]]:
+    """(chunk, what was heard) for each chunk of ``pcm`` heard while the coach speaks, the
+    canceller keeping ``gains[i]`` of chunk ``i``."""
+    hearing = Hearing(
+        recognizer,
+        lambda: Listening(Mode.STROKING, speaking=True, spoken="now knead the shoulders"),
+        Attenuates(gains),
+        settings,
+    )
+    found = [hearing.hear(Chunk(p, i * CHUNK)) for i, p in enumerate(pcm)]
+    return [(i, d) for i, d in enumerate(found) if d is not None]
+
+
+#: the phrases in these tests are steady tones, which the steady-noise rule would reject: it
+#: is off (tested above)
+TONES = Settings(min_level_spread_db=0.0)
+
+
 def heard_over_the_coach(
     coach_gain: float, phrase_gain: float = 0.7, phrase_db: float = -20
 ) -> list[str]:
@@ -176,14 +205,8 @@ def heard_over_the_coach(
     off here (tested above)."""
     rng = np.random.default_rng(2)
     pcm = [*tone(-30, 30, rng), *tone(phrase_db, 17, rng)]
-    hearing = Hearing(
-        SaysPause(17),
-        lambda: Listening(Mode.STROKING, speaking=True, spoken="now knead the shoulders"),
-        Attenuates([coach_gain] * 30 + [phrase_gain] * 17),
-        Settings(min_level_spread_db=0.0),
-    )
-    found = [hearing.hear(Chunk(p, i * CHUNK)) for i, p in enumerate(pcm)]
-    return [d.command.value for d in found if d is not None]
+    gains = [coach_gain] * 30 + [phrase_gain] * 17
+    return [d.command.value for _, d in over_the_coach(SaysPause(17), pcm, gains, TONES)]
 
 
 def test_over_the_coach_commands_count_once_the_canceller_removes_its_voice() -> None:
@@ -212,25 +235,16 @@ def test_while_the_canceller_removes_little_a_phrase_must_keep_more_than_the_coa
     assert heard_over_the_coach(coach_gain=0.25, phrase_gain=0.6, phrase_db=-8) == ["pause"]
 
 
-class ResidueThenPause:
+class ResidueThenPause(CountsLoud):
     """Over the coach: from the first loud chunk on, the running result is "stop" (the
     coach's residue, heard before the user's phrase); the user's "pause" is known only if the
     utterance holds all ``chunks`` of it. An utterance ended sooner loses the phrase, as
     Vosk's final result then holds only its start (``[unk]``), and so does the rest of it."""
 
-    def __init__(self, chunks: int) -> None:
-        self.chunks, self.loud, self.heard, self.start, self.cut = chunks, 0, 0.0, 0.0, False
-
-    def set_phrases(self, phrases: Sequence[str]) -> None:
-        pass
+    cut = False
 
     def feed(self, pcm: bytes) -> Hypothesis | None:
-        for i in range(0, len(pcm), 2 * BLOCK):
-            part = Chunk(pcm[i : i + 2 * BLOCK], 0.0)
-            if part.level_db > -26:
-                self.start = self.heard if self.loud == 0 else self.start
-                self.loud += 1
-            self.heard += len(part.pcm) / 2 / RATE
+        self.count(pcm)
         return Hypothesis("stop", False) if self.loud else None
 
     def finish(self) -> Hypothesis:
@@ -247,33 +261,17 @@ def test_over_the_coach_an_utterance_ends_when_the_user_stops_not_on_a_running_r
     # user's phrase (README, hands-free control)
     rng = np.random.default_rng(4)
     pcm = [*tone(-30, 30, rng), *tone(-20, 17, rng), *tone(-30, 20, rng)]
-    hearing = Hearing(
-        ResidueThenPause(17),
-        lambda: Listening(Mode.STROKING, speaking=True, spoken="now knead the shoulders"),
-        Attenuates([0.03] * 30 + [0.7] * 17 + [0.03] * 20),
-        Settings(min_level_spread_db=0.0),
-    )
-    found = [hearing.hear(Chunk(p, i * CHUNK)) for i, p in enumerate(pcm)]
-    assert [d.command.value for d in found if d is not None] == ["pause"]
+    gains = [0.03] * 30 + [0.7] * 17 + [0.03] * 20
+    found = over_the_coach(ResidueThenPause(17), pcm, gains, TONES)
+    assert [d.command.value for _, d in found] == ["pause"]
 
 
-class SaysPauseSoFar:
+class SaysPauseSoFar(CountsLoud):
     """The running result is "pause" once ``chunks`` loud chunks were heard, and so is the
     final result when the utterance is ended after that."""
 
-    def __init__(self, chunks: int) -> None:
-        self.chunks, self.loud, self.heard, self.start = chunks, 0, 0.0, 0.0
-
-    def set_phrases(self, phrases: Sequence[str]) -> None:
-        pass
-
     def feed(self, pcm: bytes) -> Hypothesis | None:
-        for i in range(0, len(pcm), 2 * BLOCK):
-            part = Chunk(pcm[i : i + 2 * BLOCK], 0.0)
-            if part.level_db > -26:
-                self.start = self.heard if self.loud == 0 else self.start
-                self.loud += 1
-            self.heard += len(part.pcm) / 2 / RATE
+        self.count(pcm)
         return Hypothesis("pause", False) if self.loud >= self.chunks else None
 
     def finish(self) -> Hypothesis:
@@ -287,53 +285,42 @@ def over_a_canceller_still_learning(settings: Settings) -> list[tuple[int, str]]
     whose residue is sound, not quiet (it lost less than ``echo_ratio_db``)."""
     rng = np.random.default_rng(5)
     pcm = [*tone(-30, 30, rng), *tone(-20, 17, rng), *tone(-17, 20, rng)]
-    hearing = Hearing(
-        SaysPauseSoFar(17),
-        lambda: Listening(Mode.STROKING, speaking=True, spoken="now knead the shoulders"),
-        Attenuates([0.3] * 30 + [0.7] * 17 + [0.3] * 20),
-        settings,
-    )
-    found = [hearing.hear(Chunk(p, i * CHUNK)) for i, p in enumerate(pcm)]
-    return [(i, d.command.value) for i, d in enumerate(found) if d is not None]
+    gains = [0.3] * 30 + [0.7] * 17 + [0.3] * 20
+    return [
+        (i, d.command.value) for i, d in over_the_coach(SaysPauseSoFar(17), pcm, gains, settings)
+    ]
 
 
 def test_while_the_canceller_learns_a_phrase_the_running_result_holds_ends_the_utterance() -> None:
     # "pause", the running result for 4 chunks, ends the utterance at once
-    assert over_a_canceller_still_learning(Settings(min_level_spread_db=0.0)) == [(49, "pause")]
+    assert over_a_canceller_still_learning(TONES) == [(49, "pause")]
     # without that, it would not end while the coach goes on
     never = Settings(min_level_spread_db=0.0, barge_in_chunks=10_000)
     assert over_a_canceller_still_learning(never) == []
 
 
-class ResidueTakesThePhrase:
+class ResidueTakesThePhrase(CountsLoud):
     """The coach's residue, heard as "stop", starts an utterance that takes the user's phrase
     into its unknown tail (what Vosk did in 8 of the 10 barge-ins the benchmark still missed);
     the same phrase heard again on its own is "pause"."""
 
-    def __init__(self) -> None:
-        self.heard, self.start, self.utterance, self.fed_again = 0.0, None, 1, b""
-
-    def set_phrases(self, phrases: Sequence[str]) -> None:
-        pass
+    utterance, fed_again = 1, b""
 
     def feed(self, pcm: bytes) -> Hypothesis | None:
         if self.utterance == 2:
             self.fed_again += pcm
-        for i in range(0, len(pcm), 2 * BLOCK):
-            if Chunk(pcm[i : i + 2 * BLOCK], 0.0).level_db > -26 and self.start is None:
-                self.start = self.heard
-            self.heard += len(pcm[i : i + 2 * BLOCK]) / 2 / RATE
-        if self.start is None:
+        self.count(pcm)
+        if not self.loud:
             return None
         return Hypothesis("stop" if self.utterance == 1 else "pause", False)
 
     def finish(self) -> Hypothesis:
-        start, self.start = self.start or 0.0, None
+        start, self.loud = self.start, 0
         self.utterance += 1
         if self.utterance == 2:  # "stop" (the residue, 8 chunks), then unknown sound
             end = start + 8 * CHUNK
             return Hypothesis("stop [unk]", True, 0.99, start, end, 0.0, self.heard - end, start)
-        return Hypothesis("pause", True, 0.99, start, start + 17 * CHUNK, first=start)
+        return Hypothesis("pause", True, 0.99, start, start + self.chunks * CHUNK, first=start)
 
 
 def test_over_the_coach_a_phrase_in_the_unknown_tail_of_a_rejected_result_is_heard_again() -> None:
@@ -341,15 +328,10 @@ def test_over_the_coach_a_phrase_in_the_unknown_tail_of_a_rejected_result_is_hea
     # the coach's voice (30 dB removed), one of its words the canceller removed less well
     # (9 dB), the user's "pause" right after it, then the coach's voice again
     pcm = [*tone(-30, 30, rng), *tone(-12, 8, rng), *tone(-20, 17, rng), *tone(-30, 20, rng)]
-    recognizer = ResidueTakesThePhrase()
-    hearing = Hearing(
-        recognizer,
-        lambda: Listening(Mode.STROKING, speaking=True, spoken="now knead the shoulders"),
-        Attenuates([0.03] * 30 + [0.35] * 8 + [0.7] * 17 + [0.03] * 20),
-        Settings(min_level_spread_db=0.0),
-    )
-    found = [hearing.hear(Chunk(p, i * CHUNK)) for i, p in enumerate(pcm)]
-    heard = [(d.command.value, round(d.start / CHUNK)) for d in found if d is not None]
+    recognizer = ResidueTakesThePhrase(17)
+    gains = [0.03] * 30 + [0.35] * 8 + [0.7] * 17 + [0.03] * 20
+    found = over_the_coach(recognizer, pcm, gains, TONES)
+    heard = [(d.command.value, round(d.start / CHUNK)) for _, d in found]
     # "stop [unk]" was not obeyed (too much unknown sound after it); what followed "stop",
     # heard again, was "pause", at the time it was said
     assert heard == [("pause", 38)]
