@@ -193,15 +193,17 @@ class PauseTracker:
     def __init__(self) -> None:
         self._last: float | None = None  #: end of the last sound heard (stream time)
 
-    def before(self, hyp: Hypothesis, speaking: bool) -> float:
-        """Seconds from the last sound heard to the start of ``hyp`` (a final result);
-        infinite when nothing was heard before. What is heard while the coach speaks is
-        not counted: it is mostly the coach."""
+    def before(self, hyp: Hypothesis, speaking: bool, sound_until: float | None) -> float:
+        """Seconds from the last sound heard to the start of ``hyp`` (a final result whose
+        sound, if any, lasted ``sound_until``: the listener's, not the recognizer's, since
+        a background the recognizer takes for words is no talk); infinite when nothing was
+        heard before. What is heard while the coach speaks is not counted: it is mostly
+        the coach."""
         last = self._last
         if speaking:
             self._last = None
-        elif hyp.last is not None:
-            self._last = hyp.last
+        elif sound_until is not None:
+            self._last = sound_until
         if hyp.first is None or last is None or hyp.first < last:
             return math.inf
         return hyp.first - last
