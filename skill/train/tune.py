@@ -35,14 +35,18 @@ from skill.train.synth import DEV_VOICES
 
 log = logging.getLogger(__name__)
 RATE = 16000
-#: the listening settings tried; on a tie the first (the strictest) wins
+#: the listening settings tried; on a tie the first (the strictest) wins. Prominence is at
+#: most 6 dB: the goals ask for commands 6 dB over the coach's voice and 5 dB over babble, and
+#: a stricter rule (9 or 12 dB, or none, which the tuning chose for some trainings on one or
+#: two false accepts in the development talk) makes those conditions fail by design: the
+#: coach underneath 0-5% instead of 30-35% (models/README.md, "Prominence")
 GRID: dict[str, tuple[float, ...]] = {
     "max_unknown_before": (0.0, 0.15, 0.3),
     "max_unknown_after": (0.0, 0.15, 0.3, 0.45, 0.6),
     "min_pause_before": (0.4, 0.25, 0.0),
     "min_confidence": (0.85, 0.7, 0.5),
     "min_confidence_careful": (0.95, 0.85, 0.7),
-    "min_prominence_db": (99.0, 12.0, 9.0, 6.0, 4.0),
+    "min_prominence_db": (6.0, 4.0),
     "min_tail_drop_db": (99.0, 15.0),
 }
 #: accuracy given up for one false accept per hour of talk (a command nobody gave costs the

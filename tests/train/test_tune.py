@@ -68,6 +68,15 @@ def test_the_grid_tunes_exactly_what_a_manifest_may_set() -> None:
     assert set(GRID) == set(TUNED)
 
 
+def test_every_setting_tried_obeys_a_command_6_db_over_a_background() -> None:
+    """The coach's voice 6 dB under the command, heard as unknown sound all around it."""
+    heard = Hypothesis("[unk] slow down [unk]", True, 0.99, 1.0, 1.6, 0.8, 0.8, 0.2, 2.4)
+    over = (heard, Surroundings(pause_before=0.0, prominence_db=6.0))
+    for values in itertools.product(*GRID.values()):
+        settings = Settings(**dict(zip(GRID, values, strict=True)))
+        assert replay([over], settings) == [Command.SLOWER]
+
+
 def test_only_results_that_some_setting_obeys_are_replayed_and_no_score_changes() -> None:
     finals = [
         *TALK,
