@@ -112,7 +112,8 @@ class Settings:
     min_tail_drop_db: float = 99.0
     #: an utterance still going after this long (seconds) is talk: it is ended and rejected
     max_utterance: float = 3.0
-    #: quiet needed before a command (seconds since the last speech the recognizer heard)
+    #: quiet needed before a command (seconds since the end of the last sound the recognizer
+    #: heard that rose above the quiet margin: ``PauseTracker``)
     min_pause_before: float = 0.3
     #: a phrase this much louder than the sound around it stands out from a background
     #: (babble, television, the coach): the sound around it is not counted as talk
@@ -171,7 +172,8 @@ class EndOfSpeech:
 class Surroundings:
     """What the listener heard around an utterance."""
 
-    pause_before: float = math.inf  #: seconds of quiet since the last sound heard before it
+    #: seconds of quiet since the last sound heard before it (above the quiet margin)
+    pause_before: float = math.inf
     #: how much louder the phrase was than the sound around it (dB): the sound just before
     #: it, and just after it when there was sound after it; 0 when it was silence before.
     #: A user talking over a room's background stands out from it on both sides; a word
@@ -188,7 +190,9 @@ class Surroundings:
 
 
 class PauseTracker:
-    """How long it was quiet before each utterance, from the final results' times."""
+    """How long it was quiet before each utterance, from the final results' times and the
+    listener's levels (a background the noise floor follows is quiet, even where the
+    recognizer took it for words)."""
 
     def __init__(self) -> None:
         self._last: float | None = None  #: end of the last sound heard (stream time)

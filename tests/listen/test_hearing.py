@@ -16,21 +16,21 @@ from skill.listen.mic import BLOCK, RATE, Chunk
 CHUNK = BLOCK / RATE
 
 
-class FinalAt:
-    """Says nothing until chunk ``n``, then one final result."""
+class FinalsAt:
+    """Says nothing but the final results ``finals`` at the chunks given (counted from 1)."""
 
-    def __init__(self, n: int, final: Hypothesis) -> None:
-        self.n, self.final, self.fed = n, final, 0
+    def __init__(self, finals: dict[int, Hypothesis]) -> None:
+        self.finals, self.fed = finals, 0
 
     def set_phrases(self, phrases: Sequence[str]) -> None:
         pass
 
     def feed(self, pcm: bytes) -> Hypothesis | None:
         self.fed += 1
-        return self.final if self.fed == self.n else None
+        return self.finals.get(self.fed)
 
     def finish(self) -> Hypothesis:
-        return self.final
+        return self.finals[max(self.finals)] if self.finals else Hypothesis("", True)
 
 
 def tone(dbfs: float, chunks: int, rng: np.random.Generator) -> list[bytes]:
@@ -68,7 +68,7 @@ def measured(pcm: list[bytes], final: Hypothesis) -> Surroundings:
     """What Hearing measured around ``final``, given once all of ``pcm`` was heard."""
     seen: list[Surroundings] = []
     hearing = Hearing(
-        FinalAt(len(pcm), final),
+        FinalsAt({len(pcm): final}),
         lambda: Listening(Mode.STROKING, speaking=False),
         on_final=lambda h, around: seen.append(around),
     )
@@ -106,18 +106,6 @@ def test_a_breath_under_the_quiet_margin_is_no_background() -> None:
     rng = np.random.default_rng(6)
     got = around(tone(-45, 15, rng), tone(-30, 17, rng), tone(-45, 15, rng), heard_from=12)
     assert got.prominence_db == 0.0
-
-
-class FinalsAt(FinalAt):
-    """Says nothing but the final results ``finals`` at the chunks given."""
-
-    def __init__(self, finals: dict[int, Hypothesis]) -> None:
-        super().__init__(0, Hypothesis("", True))
-        self.finals = finals
-
-    def feed(self, pcm: bytes) -> Hypothesis | None:
-        self.fed += 1
-        return self.finals.get(self.fed)
 
 
 def test_a_background_taken_for_words_is_no_talk_for_a_command_to_pause_after() -> None:
@@ -386,7 +374,7 @@ def chunks_fed_over_the_coach(removed_db: float) -> int:
     after 0.3 s of near silence, when echo cancellation removes ``removed_db`` of it."""
     rng = np.random.default_rng(3)
     pcm = [*tone(-90, 10, rng), *tone(-20, 100, rng)]
-    recognizer = FinalAt(10_000, Hypothesis("", True))  # never says anything
+    recognizer = FinalsAt({})  # never says anything
     gain = 10 ** (-removed_db / 20)
     hearing = Hearing(
         recognizer,
