@@ -112,8 +112,7 @@ class Settings:
     min_tail_drop_db: float = 99.0
     #: an utterance still going after this long (seconds) is talk: it is ended and rejected
     max_utterance: float = 3.0
-    #: quiet needed before a command (seconds since the end of the last sound the recognizer
-    #: heard that rose above the quiet margin: ``PauseTracker``)
+    #: quiet needed before a command (seconds since the last speech the recognizer heard)
     min_pause_before: float = 0.3
     #: a phrase this much louder than the sound around it stands out from a background
     #: (babble, television, the coach): the sound around it is not counted as talk
@@ -172,8 +171,7 @@ class EndOfSpeech:
 class Surroundings:
     """What the listener heard around an utterance."""
 
-    #: seconds of quiet since the last sound heard before it (above the quiet margin)
-    pause_before: float = math.inf
+    pause_before: float = math.inf  #: seconds of quiet since the last sound heard before it
     #: how much louder the phrase was than the sound around it (dB): the sound just before
     #: it, and just after it when there was sound after it; 0 when it was silence before.
     #: A user talking over a room's background stands out from it on both sides; a word
@@ -190,24 +188,20 @@ class Surroundings:
 
 
 class PauseTracker:
-    """How long it was quiet before each utterance, from the final results' times and the
-    listener's levels (a background the noise floor follows is quiet, even where the
-    recognizer took it for words)."""
+    """How long it was quiet before each utterance, from the final results' times."""
 
     def __init__(self) -> None:
         self._last: float | None = None  #: end of the last sound heard (stream time)
 
-    def before(self, hyp: Hypothesis, speaking: bool, sound_until: float | None) -> float:
-        """Seconds from the last sound heard to the start of ``hyp`` (a final result whose
-        sound, if any, lasted ``sound_until``: the listener's, not the recognizer's, since
-        a background the recognizer takes for words is no talk); infinite when nothing was
-        heard before. What is heard while the coach speaks is not counted: it is mostly
-        the coach."""
+    def before(self, hyp: Hypothesis, speaking: bool) -> float:
+        """Seconds from the last sound heard to the start of ``hyp`` (a final result);
+        infinite when nothing was heard before. What is heard while the coach speaks is
+        not counted: it is mostly the coach."""
         last = self._last
         if speaking:
             self._last = None
-        elif sound_until is not None:
-            self._last = sound_until
+        elif hyp.last is not None:
+            self._last = hyp.last
         if hyp.first is None or last is None or hyp.first < last:
             return math.inf
         return hyp.first - last

@@ -124,24 +124,14 @@ def test_a_phrase_drawn_out_over_seconds_is_not_a_command() -> None:
 def test_pauses_are_measured_between_utterances_but_not_across_the_coachs_voice() -> None:
     pauses = PauseTracker()
     talk = Hypothesis("[unk]", True, first=1.0, last=2.5)
-    assert pauses.before(talk, False, 2.5) == math.inf
-    assert pauses.before(Hypothesis("go back", True, first=2.6, last=3.0), False, 3.0) == (
+    assert pauses.before(talk, False) == math.inf
+    assert pauses.before(Hypothesis("go back", True, first=2.6, last=3.0), False) == (
         pytest.approx(0.1)
     )
-    assert pauses.before(Hypothesis("[unk]", True, first=3.8, last=4.0), True, 4.0) == (
+    assert pauses.before(Hypothesis("[unk]", True, first=3.8, last=4.0), True) == (
         pytest.approx(0.8)
     )
-    assert pauses.before(Hypothesis("next", True, first=4.2, last=4.5), False, 4.5) == math.inf
-
-
-def test_a_result_with_no_sound_above_the_background_leaves_the_pause_going_on() -> None:
-    pauses = PauseTracker()
-    pauses.before(Hypothesis("[unk]", True, first=1.0, last=2.5), False, 2.3)
-    babble = Hypothesis("[unk]", True, first=2.9, last=3.6)
-    assert pauses.before(babble, False, None) == pytest.approx(0.6)
-    assert pauses.before(Hypothesis("stop", True, first=3.6, last=4.0), False, 4.0) == (
-        pytest.approx(1.3)
-    )
+    assert pauses.before(Hypothesis("next", True, first=4.2, last=4.5), False) == math.inf
 
 
 def test_while_speaking_the_rest_of_the_coachs_voice_before_the_phrase_is_forgiven() -> None:
