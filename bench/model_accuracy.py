@@ -43,6 +43,9 @@ CONDITIONS = (
     "coach -6 dB",
 )
 WORDS = "words alone obeyed"
+#: the talk again, with a babble of four other voices 10 dB under it all through (a television,
+#: people in the next room): the listener's hardest case for false accepts
+TALK_BABBLE = "false accepts / h (talk over babble 10 dB)"
 COACH_LINES = (
     "Place both hands flat on the upper back and glide slowly down toward the waist.",
     "Now use your thumbs in small circles along both sides of the spine.",
@@ -147,6 +150,11 @@ def main() -> int:
     talk = {v: talk_stream(v, random.Random(v)) for v in heldout.VOICES}
     babble_src = [heldout.synth(v, ln) for v in heldout.VOICES for ln in talk_lines()[:20]]
     coach = coach_speech()
+    mixing = np.random.default_rng(11)  # its own: the other clips' noise stays as it was
+    over_babble = [
+        A.to_int16(A.mix(x.astype(np.float64), A.babble(babble_src, len(x), mixing, 4), 10), 0.5)
+        for x in talk.values()
+    ]
     lone = talk_lines("words.txt")[:: 4 if a.quick else 1]
     quiet = np.random.default_rng(7)  # its own: the command clips' noise stays as it was
     alone = [
@@ -193,6 +201,9 @@ def main() -> int:
                 hours += len(x) / 16000 / 3600
             row["false accepts / h (talk)"] = f"{fa / hours:.1f} ({fa} in {60 * hours:.1f} min)"
             summary[f"{name}/{label}/false_accepts_per_hour"] = round(fa / hours, 2)
+            fa = sum(len(decode(rec, x)) for x in over_babble)
+            row[TALK_BABBLE] = f"{fa / hours:.1f} ({fa})"
+            summary[f"{name}/{label}/false_accepts_per_hour_over_babble"] = round(fa / hours, 2)
             obeyed = np.mean([bool(decode(rec, x)) for x in alone])
             row[WORDS] = f"{100 * obeyed:.1f}%"
             summary[f"{name}/{label}/words_alone_obeyed"] = round(float(obeyed), 4)
@@ -209,7 +220,7 @@ def main() -> int:
         f"{len(phrases)} phrases x {len(heldout.VOICES)} voices per condition; "
         f"{len(lone)} words said alone x {len(heldout.VOICES)} voices.\n"
     )
-    cols = [*conds, "false accepts / h (talk)", WORDS]
+    cols = [*conds, "false accepts / h (talk)", TALK_BABBLE, WORDS]
     print("| model | " + " | ".join(cols) + " |")
     print("|---" * (len(cols) + 1) + "|")
     for k, row in rows.items():
