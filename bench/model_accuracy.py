@@ -201,9 +201,10 @@ def main() -> int:
                 hours += len(x) / 16000 / 3600
             row["false accepts / h (talk)"] = f"{fa / hours:.1f} ({fa} in {60 * hours:.1f} min)"
             summary[f"{name}/{label}/false_accepts_per_hour"] = round(fa / hours, 2)
-            fa = sum(len(decode(rec, x)) for x in over_babble)
-            row[TALK_BABBLE] = f"{fa / hours:.1f} ({fa})"
-            summary[f"{name}/{label}/false_accepts_per_hour_over_babble"] = round(fa / hours, 2)
+            fa_babble = sum(len(decode(rec, x)) for x in over_babble)
+            row[TALK_BABBLE] = f"{fa_babble / hours:.1f} ({fa_babble})"
+            key = f"{name}/{label}/false_accepts_per_hour_over_babble"
+            summary[key] = round(fa_babble / hours, 2)
             obeyed = np.mean([bool(decode(rec, x)) for x in alone])
             row[WORDS] = f"{100 * obeyed:.1f}%"
             summary[f"{name}/{label}/words_alone_obeyed"] = round(float(obeyed), 4)

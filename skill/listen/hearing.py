@@ -51,6 +51,11 @@ MIN_SPREAD_CHUNKS = 3
 HEARD_AGAIN_CHUNKS = 150
 
 
+def _said(text: str) -> str:
+    """The words of a result, its unknown sound left out."""
+    return " ".join(text.replace(UNKNOWN, " ").split())
+
+
 def _db(power: float) -> float:
     """A linear power (full scale = 1) in dBFS."""
     return 10 * math.log10(power + 1e-12)
@@ -350,8 +355,7 @@ class Hearing:
         first syllables, and ending on it cut the user's phrase in two (20 of the 22
         barge-ins the benchmark missed; README, hands-free control)."""
         text = self._partial
-        tail = text.replace(UNKNOWN, " ").strip()
-        said = " ".join(tail.split())
+        said = _said(text)
         return (
             self._still_learning()
             and bool(said)
@@ -383,8 +387,7 @@ class Hearing:
         can start an utterance that takes the user's phrase, said right after, into its
         unknown tail: the utterance is then rejected, phrase and all (8 of the 10 barge-ins
         the benchmark still missed in the eleventh session)."""
-        said = h.text.replace(UNKNOWN, " ").split()
-        return bool(said) and h.unknown_after >= self._settings.hear_again_after
+        return bool(_said(h.text)) and h.unknown_after >= self._settings.hear_again_after
 
     def _hear_again(self, since: float) -> Detection | None:
         """Give the recognizer once more, as a new utterance, what it heard after stream

@@ -64,6 +64,12 @@ def test_unk_costs_parse_as_entry_per_frame_and_command_phone() -> None:
     assert format_costs(costs) == "0:1.5,4:2:0.5,0:1:0:3"
 
 
+def grid(step: int = 1) -> list[Settings]:
+    """Every ``step``-th setting of the tuning's grid."""
+    combos = itertools.islice(itertools.product(*GRID.values()), 0, None, step)
+    return [Settings(**dict(zip(GRID, values, strict=True))) for values in combos]
+
+
 def test_the_grid_tunes_exactly_what_a_manifest_may_set() -> None:
     assert set(GRID) == set(TUNED)
 
@@ -72,8 +78,7 @@ def test_every_setting_tried_obeys_a_command_6_db_over_a_background() -> None:
     """The coach's voice 6 dB under the command, heard as unknown sound all around it."""
     heard = Hypothesis("[unk] slow down [unk]", True, 0.99, 1.0, 1.6, 0.8, 0.8, 0.2, 2.4)
     over = (heard, Surroundings(pause_before=0.0, prominence_db=6.0))
-    for values in itertools.product(*GRID.values()):
-        settings = Settings(**dict(zip(GRID, values, strict=True)))
+    for settings in grid():
         assert replay([over], settings) == [Command.SLOWER]
 
 
@@ -86,6 +91,5 @@ def test_only_results_that_some_setting_obeys_are_replayed_and_no_score_changes(
     ]
     kept = possible(finals)
     assert [h.text for h, _ in kept] == ["go back", "[unk] pause", "slower"]
-    for values in itertools.islice(itertools.product(*GRID.values()), 0, None, 97):
-        settings = Settings(**dict(zip(GRID, values, strict=True)))
+    for settings in grid(step=97):
         assert replay(kept, settings) == replay(finals, settings)
