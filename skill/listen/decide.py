@@ -6,7 +6,8 @@ Pure logic, no audio. Two parts:
   microphone has been quiet (relative to its own noise floor) for ``end_silence``
   seconds (longer when the words so far only start a phrase), the listener asks the
   recognizer for its final result at once instead of waiting for the recognizer's own,
-  slower end-point. The user hears the coach react about 0.2 s after the last word.
+  slower end-point. The user hears the coach react about 0.2 s after the last word (0.4 s
+  over a background: a noise floor close to the loudest sound lately).
 * :class:`Decider` accepts a final result only when it is exactly one phrase of the
   grammar now active, confident enough (more so while the coach is speaking, and more
   so for commands whose false trigger would lose the user's place: next, back, skip,
@@ -66,6 +67,17 @@ class Settings:
     """Tuning of the listening rules (see bench/listen_bench.py for how they were chosen)."""
 
     end_silence: float = 0.18
+    #: quiet needed to end an utterance over a background (the noise floor within
+    #: ``background_db`` of the loudest sound lately): babble or noise raises the floor to
+    #: the level of a sentence's soft parts, and 0.18 s there cut a sentence into words,
+    #: each with "quiet" before it (models/README, "The end of an utterance over a
+    #: background": chosen on the development talk over babble from 0.18, 0.3, 0.4, 0.5 s)
+    end_silence_background: float = 0.4
+    #: the noise floor is a background when within this many dB of the loudest sound
+    #: heard lately (its peak level, falling ``loud_fall_db_per_s``); a quiet room's floor
+    #: sits 30-50 dB under speech
+    background_db: float = 25.0
+    loud_fall_db_per_s: float = 1.0
     #: quiet needed to end an utterance whose running result ends in the first words of a
     #: phrase ("what's" of "what's next"): in steady noise the soft middle of a phrase sits
     #: under the quiet margin, and 0.18 s there split it in two, neither obeyed (models/README,
@@ -139,6 +151,7 @@ class EndOfSpeech:
     def __init__(self, settings: Settings = Settings()) -> None:
         self._settings = settings
         self._floor: float | None = None
+        self._loud: float | None = None  #: the loudest sound lately, falling slowly (dBFS)
         self.quiet = 0.0
 
     def update(self, level_db: float, seconds: float, echo: bool = False) -> float:
@@ -147,6 +160,9 @@ class EndOfSpeech:
         # Follow the floor down at once and up slowly (3 dB/s): speech is brief, rooms hum.
         floor = level_db if self._floor is None else min(level_db, self._floor + 3.0 * seconds)
         self._floor = floor
+        if not echo:  # the coach's own voice is not the room's
+            fall = self._settings.loud_fall_db_per_s * seconds
+            self._loud = level_db if self._loud is None else max(level_db, self._loud - fall)
         heard = self.audible(level_db) and not echo
         self.quiet = 0.0 if heard else self.quiet + seconds
         return self.quiet
@@ -160,11 +176,25 @@ class EndOfSpeech:
             self._floor + s.quiet_margin_db, s.silence_dbfs
         )
 
+    def background(self) -> bool:
+        """Is there a background (noise, babble, a television): a noise floor that is sound
+        (not under ``silence_dbfs``) and close to the loudest sound heard lately? A quiet
+        room's floor is far under the voices in it."""
+        s = self._settings
+        return (
+            self._floor is not None
+            and self._loud is not None
+            and self._floor >= s.silence_dbfs
+            and self._floor > self._loud - s.background_db
+        )
+
     def over(self, incomplete: bool = False) -> bool:
         """Has it been quiet long enough to end the utterance? Longer when what was heard so
-        far is the ``incomplete`` start of a phrase."""
+        far is the ``incomplete`` start of a phrase, or when there is a background."""
         s = self._settings
-        return self.quiet >= (s.end_silence_incomplete if incomplete else s.end_silence)
+        if incomplete:
+            return self.quiet >= s.end_silence_incomplete
+        return self.quiet >= (s.end_silence_background if self.background() else s.end_silence)
 
 
 @dataclass(frozen=True)
@@ -193,15 +223,17 @@ class PauseTracker:
     def __init__(self) -> None:
         self._last: float | None = None  #: end of the last sound heard (stream time)
 
-    def before(self, hyp: Hypothesis, speaking: bool) -> float:
-        """Seconds from the last sound heard to the start of ``hyp`` (a final result);
-        infinite when nothing was heard before. What is heard while the coach speaks is
-        not counted: it is mostly the coach."""
+    def before(self, hyp: Hypothesis, speaking: bool, sound_until: float | None) -> float:
+        """Seconds from the last sound heard to the start of ``hyp`` (a final result whose
+        sound, if any, lasted ``sound_until``: the listener's, not the recognizer's, since
+        a background the recognizer takes for words is no talk); infinite when nothing was
+        heard before. What is heard while the coach speaks is not counted: it is mostly
+        the coach."""
         last = self._last
         if speaking:
             self._last = None
-        elif hyp.last is not None:
-            self._last = hyp.last
+        elif sound_until is not None:
+            self._last = sound_until
         if hyp.first is None or last is None or hyp.first < last:
             return math.inf
         return hyp.first - last

@@ -38,6 +38,10 @@ PREROLL_CHUNKS = 10
 LEAD_SECONDS = 0.75
 #: the sound after a phrase counts when at least this much of it was heard
 MIN_TAIL_SECONDS = 0.2
+#: unknown sound before a phrase, in its utterance, that stays under the quiet margin for at
+#: least this long (seconds) is a background the noise floor has followed up (babble, a
+#: television), which the phrase stands out from; less is a breath, left to the usual rules
+BACKGROUND_SECONDS = 0.15
 #: how much the echo canceller removes is measured on stretches of this much of the coach's
 #: voice (seconds); the best of the last ``ECHO_STRETCHES`` shows whether it has learnt the
 #: room (an adaptive filter needs a few seconds of the coach's voice at first)
@@ -260,7 +264,9 @@ class Hearing:
         """dB between the phrase and the sound around it (after echo cancellation): the
         sound just before it, and just after it when there is sound after it; 0 when it
         was silence before: then the usual rules decide. A user speaking over a background
-        stands out on both sides; a word said louder inside a sentence does not."""
+        stands out on both sides; a word said louder inside a sentence does not. Sound
+        before it under the quiet margin is a background too when the recognizer took it
+        for words (babble the noise floor has followed up: ``BACKGROUND_SECONDS``)."""
         phrase = [kept for _, kept in self._during(h)]
         since = h.start - LEAD_SECONDS if h.first is None else max(h.first, h.start - LEAD_SECONDS)
         lead = self._inside(since, h.start)
@@ -268,13 +274,31 @@ class Hearing:
         if not phrase or not lead or h.end <= h.start:
             return 0.0
         lead_db = _mean_db([k for _, k in lead])  # dBFS
-        if not self._end.audible(lead_db):
+        background = (
+            sum(d for d, _ in lead) >= BACKGROUND_SECONDS and lead_db >= self._settings.silence_dbfs
+        )
+        if not self._end.audible(lead_db) and not background:
             return 0.0
         around = lead_db
         tail_db = _mean_db([k for _, k in tail])
         if sum(d for d, _ in tail) >= MIN_TAIL_SECONDS and self._end.audible(tail_db):
             around = max(around, tail_db)
         return _mean_db(phrase) - around
+
+    def _last_sound(self, h: Hypothesis) -> float | None:
+        """End of the last sound of ``h`` (a final result) above the quiet margin: its last
+        audible chunk, or where the recognizer's sound ended if sooner; None when none of it
+        was audible (a background the noise floor follows, which the recognizer took for
+        words, is no talk for a command to pause after)."""
+        if h.last is None:
+            return None
+        first = h.start if h.first is None else h.first
+        ends = [
+            t1
+            for t0, t1, _, kept in self._powers
+            if t1 > first and t0 < h.last and self._end.audible(_db(kept))
+        ]
+        return min(h.last, ends[-1]) if ends else None
 
     def _tail_drop(self, h: Hypothesis) -> float:
         """dB between the phrase and the unknown sound the recognizer heard after it (after
@@ -411,7 +435,7 @@ class Hearing:
         self._in_words = False
         self._partial, self._stable = "", 0
         around = Surroundings(
-            self._pauses.before(hypothesis, speaking),
+            self._pauses.before(hypothesis, speaking, self._last_sound(hypothesis)),
             self._prominence(hypothesis),
             self._spread(hypothesis),
             self._tail_drop(hypothesis),

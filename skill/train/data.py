@@ -53,6 +53,7 @@ class Utt:
     text: str
     voice: str
     audio: np.ndarray
+    copy: int = 0  #: which augmented copy (:func:`_augment`: 0 light, 1 heavy, ...)
 
 
 def _speaker_effects(rng: random.Random) -> tuple[str, ...]:
@@ -220,7 +221,7 @@ def build(jobs: list[Job], seed: int, noise_only: int, lengthen: bool = False) -
             chunksize=8,
         )
     utts = [
-        Utt(f"{j.kind}{j.idx:05d}c{c}", j.idx, j.kind, j.text, j.voice.key, a)
+        Utt(f"{j.kind}{j.idx:05d}c{c}", j.idx, j.kind, j.text, j.voice.key, a, c)
         for j, cs in zip(ok, copies, strict=True)
         for c, a in enumerate(cs)
     ]

@@ -5,7 +5,7 @@ through :class:`~skill.listen.hearing.Hearing`, exactly like the microphone path
 clip and each single non-command word as its own stream, and the sentences and noise clips joined
 into one long stream of ordinary talk with pauses between. Each [unk] cost needs one decode;
 the rules are then replayed on the recorded final results (they never change what the
-recognizer hears).
+recognizer hears). The talk as said is heard a second time with a babble under it.
 
 ``python -m skill.train.tune --model models/coach-commands`` re-tunes a built model in place.
 """
@@ -30,6 +30,7 @@ from skill.model import manifest
 from skill.model.graph import Lang, UnkCosts, write_graph
 from skill.model.recognizer import CommandRecognizer
 from skill.model.transcribe import stream
+from skill.train import augment as A
 from skill.train.data import Utt, dev_set
 from skill.train.synth import DEV_VOICES
 
@@ -54,6 +55,13 @@ GRID: dict[str, tuple[float, ...]] = {
 FA_WEIGHT = 0.05
 #: accuracy given up for each single non-command word obeyed (share of those words)
 WORD_WEIGHT = 0.5
+#: share of the talk said over a background of other voices (a television, people in the
+#: next room): a false accept there costs as much as one in the talk alone, weighed by how
+#: often it happens (models/README, "The end of an utterance over a background")
+BABBLE_SHARE = 0.05
+BABBLE_FA_WEIGHT = FA_WEIGHT * BABBLE_SHARE
+#: the babble under the talk: this many talkers of the development talk, this far under it
+BABBLE_TALKERS, BABBLE_SNR_DB = 4, 10.0
 
 
 #: [unk] costs tried (entry:per-frame:command-phone): a cheaper [unk] rejects more single
@@ -98,6 +106,8 @@ class Score:
     accuracy: float  #: command clips heard as exactly the right command
     false_accepts_per_hour: float  #: commands heard in the talk stream
     words_accepted: float  #: share of single non-command words heard as a command
+    #: commands heard in the talk stream with a babble under it
+    false_accepts_per_hour_over_babble: float = 0.0
 
     @property
     def value(self) -> float:
@@ -105,6 +115,7 @@ class Score:
             self.accuracy
             - FA_WEIGHT * self.false_accepts_per_hour
             - WORD_WEIGHT * self.words_accepted
+            - BABBLE_FA_WEIGHT * self.false_accepts_per_hour_over_babble
         )
 
 
@@ -116,6 +127,17 @@ def talk_stream(utts: list[Utt], seed: int) -> np.ndarray:
         if u.kind in ("talk", "noise"):
             parts += [u.audio, np.zeros(int(RATE * rng.uniform(0.3, 1.5)), dtype=np.int16)]
     return np.concatenate(parts) if parts else np.zeros(RATE, dtype=np.int16)
+
+
+def over_babble(utts: list[Utt], seed: int) -> np.ndarray:
+    """The sentences as said (their light copies; the heavy ones are already noisy), joined
+    like :func:`talk_stream`, with a babble of ``BABBLE_TALKERS`` of them under it all
+    through, ``BABBLE_SNR_DB`` below it: the benchmark's talk over babble."""
+    light = [u for u in utts if u.kind == "talk" and u.copy == 0]
+    talk = talk_stream(light, seed)
+    rng = np.random.default_rng([seed, 4343])
+    under = A.babble([u.audio for u in light] or [talk], len(talk), rng, BABBLE_TALKERS)
+    return A.to_int16(A.mix(talk, under, BABBLE_SNR_DB), 0.5)
 
 
 Finals = list[tuple[Hypothesis, Surroundings]]
@@ -169,6 +191,8 @@ class Heard:
     words: list[Finals]  #: one stream per single non-command word
     talk: Finals  #: the talk stream
     talk_hours: float
+    talk_babble: Finals  #: the talk with a babble under it (:func:`over_babble`)
+    babble_hours: float
 
 
 def score(unk: UnkCosts, heard: Heard, values: dict[str, float]) -> Score:
@@ -176,12 +200,14 @@ def score(unk: UnkCosts, heard: Heard, values: dict[str, float]) -> Score:
     ok = sum(replay(hyps, settings) == [want] for want, hyps in heard.commands)
     fa = len(replay(heard.talk, settings))
     words = sum(bool(replay(hyps, settings)) for hyps in heard.words)
+    fa_babble = len(replay(heard.talk_babble, settings))
     return Score(
         unk,
         values,
         ok / max(1, len(heard.commands)),
         fa / heard.talk_hours,
         words / max(1, len(heard.words)),
+        fa_babble / heard.babble_hours,
     )
 
 
@@ -189,6 +215,7 @@ def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) ->
     """Try each [unk] cost and every rule setting of ``GRID``; write the best graph and return
     its score."""
     talk_pcm = talk_stream(utts, 0)
+    babble_pcm = over_babble(utts, 0)
     talk_hours = len(talk_pcm) / RATE / 3600
     cmd_utts = [u for u in utts if u.kind == "cmd"]
     word_utts = [u for u in utts if u.kind == "word"]
@@ -202,6 +229,8 @@ def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) ->
             [possible(hear(rec, u.audio)) for u in word_utts],
             possible(hear(rec, talk_pcm)),
             talk_hours,
+            possible(hear(rec, babble_pcm)),
+            len(babble_pcm) / RATE / 3600,
         )
         here = max(
             (
@@ -240,6 +269,7 @@ def retune(
         "command_accuracy": round(best.accuracy, 3),
         "false_accepts_per_hour": round(best.false_accepts_per_hour, 2),
         "single_words_accepted": round(best.words_accepted, 3),
+        "false_accepts_per_hour_over_babble": round(best.false_accepts_per_hour_over_babble, 2),
     }
     # the costs tried, in the form of the pipeline's setting (a re-tune may try others)
     info.setdefault("training", {})["unk_costs"] = format_costs(costs)

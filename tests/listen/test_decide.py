@@ -124,14 +124,24 @@ def test_a_phrase_drawn_out_over_seconds_is_not_a_command() -> None:
 def test_pauses_are_measured_between_utterances_but_not_across_the_coachs_voice() -> None:
     pauses = PauseTracker()
     talk = Hypothesis("[unk]", True, first=1.0, last=2.5)
-    assert pauses.before(talk, False) == math.inf
-    assert pauses.before(Hypothesis("go back", True, first=2.6, last=3.0), False) == (
+    assert pauses.before(talk, False, 2.5) == math.inf
+    assert pauses.before(Hypothesis("go back", True, first=2.6, last=3.0), False, 3.0) == (
         pytest.approx(0.1)
     )
-    assert pauses.before(Hypothesis("[unk]", True, first=3.8, last=4.0), True) == (
+    assert pauses.before(Hypothesis("[unk]", True, first=3.8, last=4.0), True, 4.0) == (
         pytest.approx(0.8)
     )
-    assert pauses.before(Hypothesis("next", True, first=4.2, last=4.5), False) == math.inf
+    assert pauses.before(Hypothesis("next", True, first=4.2, last=4.5), False, 4.5) == math.inf
+
+
+def test_a_result_with_no_sound_above_the_background_leaves_the_pause_going_on() -> None:
+    pauses = PauseTracker()
+    pauses.before(Hypothesis("[unk]", True, first=1.0, last=2.5), False, 2.3)
+    babble = Hypothesis("[unk]", True, first=2.9, last=3.6)
+    assert pauses.before(babble, False, None) == pytest.approx(0.6)
+    assert pauses.before(Hypothesis("stop", True, first=3.6, last=4.0), False, 4.0) == (
+        pytest.approx(1.3)
+    )
 
 
 def test_while_speaking_the_rest_of_the_coachs_voice_before_the_phrase_is_forgiven() -> None:
@@ -170,3 +180,43 @@ def test_end_of_speech_adapts_to_a_noisier_room() -> None:
     for _ in range(300):  # a fan starts: 9 s at -45 dBFS
         eos.update(-45.0, 0.03)
     assert eos.over()
+
+
+def _word_then_quiet(eos: EndOfSpeech, room_db: float, word_db: float, quiet: int) -> bool:
+    """A word at ``word_db`` in a room at ``room_db``, then ``quiet`` chunks of the room: over?"""
+    for _ in range(10):
+        eos.update(word_db, 0.03)
+    for _ in range(quiet):
+        eos.update(room_db, 0.03)
+    return eos.over()
+
+
+def test_over_a_background_the_end_of_an_utterance_waits_longer() -> None:
+    settings = Settings(end_silence=0.18, end_silence_background=0.3, background_db=25)
+    quiet_room, babble = EndOfSpeech(settings), EndOfSpeech(settings)
+    for _ in range(100):  # 3 s of each room
+        quiet_room.update(-62.0, 0.03)
+        babble.update(-35.0, 0.03)
+    # 0.21 s after a word: the quiet room's utterance is over, the one over babble is not
+    # (a sentence's soft parts sit near a babble's level: a pause inside it, not its end)
+    assert _word_then_quiet(quiet_room, -62.0, -20.0, 7)
+    assert not _word_then_quiet(babble, -35.0, -20.0, 7)
+    assert not quiet_room.background() and babble.background()
+    silent = EndOfSpeech(settings)  # digital silence is no background, even before a sound
+    silent.update(-120.0, 0.03)
+    assert not silent.background()
+    for _ in range(3):
+        babble.update(-35.0, 0.03)
+    assert babble.over()  # 0.3 s
+
+
+def test_the_coachs_voice_and_a_loud_sound_long_ago_do_not_hide_a_background() -> None:
+    eos = EndOfSpeech(Settings(background_db=25, loud_fall_db_per_s=1.0))
+    for _ in range(30):
+        eos.update(-40.0, 0.03)
+    eos.update(-5.0, 0.03)  # a door slams: for a while the babble seems quiet beside it
+    assert not eos.background()
+    for _ in range(400):  # 12 s of babble, with the coach's voice (echo) loud in it
+        eos.update(-40.0, 0.03)
+        eos.update(-10.0, 0.03, echo=True)
+    assert eos.background()

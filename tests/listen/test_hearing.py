@@ -94,6 +94,48 @@ def test_quiet_before_the_phrase_leaves_it_to_the_usual_rules() -> None:
     assert prominence(-85, -40, before_chunks=12) == 0.0
 
 
+def test_a_phrase_stands_out_from_a_background_the_noise_floor_has_followed_up() -> None:
+    """Babble from the start: the floor sits at its level, so it is under the quiet margin,
+    but the recognizer took it for words before the phrase."""
+    rng = np.random.default_rng(5)
+    got = around(tone(-45, 15, rng), tone(-30, 17, rng), tone(-45, 15, rng), heard_from=5)
+    assert 13.0 < got.prominence_db < 17.0
+
+
+def test_a_breath_under_the_quiet_margin_is_no_background() -> None:
+    rng = np.random.default_rng(6)
+    got = around(tone(-45, 15, rng), tone(-30, 17, rng), tone(-45, 15, rng), heard_from=12)
+    assert got.prominence_db == 0.0
+
+
+class FinalsAt(FinalAt):
+    """Says nothing but the final results ``finals`` at the chunks given."""
+
+    def __init__(self, finals: dict[int, Hypothesis]) -> None:
+        super().__init__(0, Hypothesis("", True))
+        self.finals = finals
+
+    def feed(self, pcm: bytes) -> Hypothesis | None:
+        self.fed += 1
+        return self.finals.get(self.fed)
+
+
+def test_a_background_taken_for_words_is_no_talk_for_a_command_to_pause_after() -> None:
+    rng = np.random.default_rng(7)
+    pcm = [*tone(-45, 8, rng), *tone(-30, 17, rng), *tone(-45, 15, rng)]
+    babble = Hypothesis("[unk]", True, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5 * CHUNK)
+    stop = Hypothesis("stop", True, 0.99, 8 * CHUNK, 25 * CHUNK, 0.0, 0.0, 8 * CHUNK, 25 * CHUNK)
+    seen: list[Surroundings] = []
+    hearing = Hearing(
+        FinalsAt({5: babble, len(pcm): stop}),
+        lambda: Listening(Mode.STROKING, speaking=False),
+        on_final=lambda h, around: seen.append(around),
+    )
+    for i, p in enumerate(pcm):
+        hearing.hear(Chunk(p, i * CHUNK))
+    assert [a.pause_before for a in seen] == [math.inf, math.inf]
+
+
 def test_a_stressed_word_after_a_pause_stands_out_only_from_its_own_utterance() -> None:
     """ "my BACK feels ..." after a pause: the quiet before the utterance is not a background
     the word stood out from (it was, and "back" was obeyed in held-out talk)."""

@@ -55,12 +55,14 @@ class ScriptedRecognizer:
         self.grammars: list[tuple[str, ...]] = []
         self.finished = 0
         self.last_partial = "pause"
+        self.heard = False
 
     def set_phrases(self, phrases: Sequence[str]) -> None:
         self.grammars.append(tuple(phrases))
 
     def feed(self, pcm: bytes) -> Hypothesis | None:
-        return self.script.pop(0) if self.script else None
+        self.heard = self.heard or any(pcm)  # the script starts at the first sound
+        return self.script.pop(0) if self.script and self.heard else None
 
     def finish(self) -> Hypothesis:
         self.finished += 1

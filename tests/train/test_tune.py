@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
+
 from skill.commands import Command
 from skill.listen.decide import Hypothesis, Settings, Surroundings
 from skill.model.graph import UnkCosts
 from skill.model.recognizer import TUNED
+from skill.train.data import Utt
 from skill.train.tune import (
+    BABBLE_SNR_DB,
     GRID,
     Heard,
     format_costs,
+    over_babble,
     parse_costs,
     possible,
     replay,
     score,
+    talk_stream,
 )
 
 
@@ -42,15 +48,18 @@ def test_score_weighs_accuracy_against_false_accepts() -> None:
         words=[[hyp("next", 0.5, 0.8)], [hyp("[unk]", 0.5, 0.8)]],
         talk=TALK,
         talk_hours=0.1,
+        talk_babble=TALK + TALK,
+        babble_hours=0.1,
     )
     loose = score(UnkCosts(), heard, {"max_unknown_after": 0.3, "min_pause_before": 0.0})
     strict = score(UnkCosts(), heard, {"max_unknown_after": 0.3, "min_pause_before": 0.3})
-    assert (loose.accuracy, loose.false_accepts_per_hour, loose.words_accepted) == (
-        1.0,
-        10.0,
-        0.5,
-    )
-    assert strict.false_accepts_per_hour == 0.0
+    assert (
+        loose.accuracy,
+        loose.false_accepts_per_hour,
+        loose.words_accepted,
+        loose.false_accepts_per_hour_over_babble,
+    ) == (1.0, 10.0, 0.5, 20.0)
+    assert strict.false_accepts_per_hour == strict.false_accepts_per_hour_over_babble == 0.0
     assert strict.value > loose.value
 
 
@@ -93,3 +102,21 @@ def test_only_results_that_some_setting_obeys_are_replayed_and_no_score_changes(
     assert [h.text for h, _ in kept] == ["go back", "[unk] pause", "slower"]
     for settings in grid(step=97):
         assert replay(kept, settings) == replay(finals, settings)
+
+
+def test_the_talk_over_babble_is_the_talk_as_said_with_a_babble_well_under_it() -> None:
+    rng = np.random.default_rng(0)
+    said = [
+        Utt(f"talk{k}c0", k, "talk", "", "v", (rng.normal(size=8000) * 3000).astype(np.int16))
+        for k in range(4)
+    ]
+    heavy = Utt("talk0c1", 0, "talk", "", "v", np.full(20000, 9000, dtype=np.int16), copy=1)
+    mixed = over_babble([*said, heavy], 0).astype(np.float64)
+    talk = talk_stream(said, 0).astype(np.float64)  # the same pauses: the heavy copy is left out
+    assert len(mixed) == len(talk)
+    gain = np.dot(mixed, talk) / np.dot(talk, talk)
+    under = mixed - gain * talk
+    speech = np.abs(talk) > 0
+    snr = 10 * np.log10(np.mean((gain * talk[speech]) ** 2) / np.mean(under[speech] ** 2))
+    assert abs(snr - BABBLE_SNR_DB) < 2.0
+    assert np.mean(under[~speech] ** 2) > 0  # all through: in the pauses too
