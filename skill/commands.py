@@ -141,9 +141,11 @@ def speaking_grammar(mode: Mode, spoken: str = "") -> list[str]:
 
 
 def contains_phrase(text: str, phrases: list[str]) -> list[str]:
-    """The phrases that occur in ``text`` as whole words."""
-    said = f" {normalize(text)} "
-    return [p for p in phrases if f" {p} " in said]
+    """The phrases that occur in ``text`` as words, the last of them maybe the start of a
+    longer word: said by the coach, "Stopped" sounds like "stop" and a little more, and the
+    recognizer heard it so (the coach stopped itself again and again in the room)."""
+    said = f" {normalize(text)}"
+    return [p for p in phrases if f" {p}" in said]
 
 
 def all_phrases() -> list[str]:

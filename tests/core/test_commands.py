@@ -109,6 +109,10 @@ def test_speaking_grammar_is_the_barge_in_set_minus_what_is_being_said() -> None
         "hold on",
         "stop",
     ]
+    # a word that starts with a phrase sounds like it: the coach must not obey its own ack
+    stopped = "Stopped. Say end session to finish, or resume to carry on."
+    assert "stop" not in speaking_grammar(Mode.CONFIRMING_END, stopped)
+    assert contains_phrase("Unwaited, nonstop.", ["wait", "stop"]) == []
 
 
 def test_every_line_the_session_speaks_leaves_a_way_to_interrupt() -> None:
