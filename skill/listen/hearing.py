@@ -274,10 +274,10 @@ class Hearing:
         if not phrase or not lead or h.end <= h.start:
             return 0.0
         lead_db = _mean_db([k for _, k in lead])  # dBFS
-        background = (
+        followed_up = (  # babble the floor followed up: under the margin, yet taken for words
             sum(d for d, _ in lead) >= BACKGROUND_SECONDS and lead_db >= self._settings.silence_dbfs
         )
-        if not self._end.audible(lead_db) and not background:
+        if not self._end.audible(lead_db) and not followed_up:
             return 0.0
         around = lead_db
         tail_db = _mean_db([k for _, k in tail])

@@ -106,8 +106,7 @@ class Score:
     accuracy: float  #: command clips heard as exactly the right command
     false_accepts_per_hour: float  #: commands heard in the talk stream
     words_accepted: float  #: share of single non-command words heard as a command
-    #: commands heard in the talk stream with a babble under it
-    false_accepts_per_hour_over_babble: float = 0.0
+    false_accepts_per_hour_over_babble: float  #: commands heard in the talk over babble
 
     @property
     def value(self) -> float:
