@@ -156,7 +156,7 @@ def to16(x: Samples) -> Samples:
 
 #: the rooms the reaction is measured in: pink noise this many dB under the command (30: a
 #: quiet room; 10: a background, where the listener waits longer for the end of an utterance)
-ROOMS = {"quiet room": 30.0, "pink noise 10 dB under": 10.0}
+REACTION_ROOMS = {"quiet room": 30.0, "pink noise 10 dB under": 10.0}
 
 
 def reaction(rec: CommandRecognizer, voices: Sequence[str], rng: np.random.Generator) -> None:
@@ -164,7 +164,7 @@ def reaction(rec: CommandRecognizer, voices: Sequence[str], rng: np.random.Gener
     quiet = Listening(Mode.STROKING, False)
     print("\n| reaction: command word end -> command decided | n | correct | median ms | p95 ms |")
     print("|---|---|---|---|---|")
-    for room, snr in ROOMS.items():
+    for room, snr in REACTION_ROOMS.items():
         delays, right, total = [], 0, 0
         for voice in voices:
             for phrase in phrases:

@@ -213,9 +213,8 @@ def score(unk: UnkCosts, heard: Heard, values: dict[str, float]) -> Score:
 def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) -> Score:
     """Try each [unk] cost and every rule setting of ``GRID``; write the best graph and return
     its score."""
-    talk_pcm = talk_stream(utts, 0)
-    babble_pcm = over_babble(utts, 0)
-    talk_hours = len(talk_pcm) / RATE / 3600
+    talk_pcm, babble_pcm = talk_stream(utts, 0), over_babble(utts, 0)
+    talk_hours, babble_hours = len(talk_pcm) / RATE / 3600, len(babble_pcm) / RATE / 3600
     cmd_utts = [u for u in utts if u.kind == "cmd"]
     word_utts = [u for u in utts if u.kind == "word"]
     best: Score | None = None
@@ -229,7 +228,7 @@ def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) ->
             possible(hear(rec, talk_pcm)),
             talk_hours,
             possible(hear(rec, babble_pcm)),
-            len(babble_pcm) / RATE / 3600,
+            babble_hours,
         )
         here = max(
             (
