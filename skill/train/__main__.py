@@ -35,6 +35,18 @@ def main(argv: list[str] | None = None) -> int:
         help="drawn-out ends, more words and bits of talk said alone (models/README.md)",
     )
     p.add_argument(
+        "--cmn",
+        action=argparse.BooleanOptionalAction,
+        default=d.cmn,
+        help="features normalized online by their recent mean, as Vosk does (models/README.md)",
+    )
+    p.add_argument(
+        "--microphones",
+        action=argparse.BooleanOptionalAction,
+        default=d.microphones,
+        help="half the clips coloured by a random microphone's response (models/README.md)",
+    )
+    p.add_argument(
         "--noise-mix",
         type=float,
         default=d.noise_mix,
@@ -61,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         command_phones=a.command_phones,
         said_alone=a.said_alone,
         noise_mix=a.noise_mix,
+        cmn=a.cmn,
+        microphones=a.microphones,
     )
     if a.export_only:
         finish(s, a.out, work)

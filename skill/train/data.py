@@ -140,18 +140,21 @@ _BG: list[np.ndarray] = []  #: talk clips: other people's speech for babble
 _COACH: list[np.ndarray] = []  #: the coach's own lines
 
 
-def _augment(args: tuple[int, int, np.ndarray, int, bool]) -> list[np.ndarray]:
-    """Copies of one base clip: copy 0 light (level, floor noise, tilt), copy 1 heavy, the
-    others with speech underneath; with ``lengthen``, the end of some clips is drawn out
-    (in all their copies)."""
-    seed, idx, x, copies, lengthen = args
+def _augment(args: tuple[int, int, np.ndarray, int, bool, bool]) -> list[np.ndarray]:
+    """Copies of one base clip: copy 0 light (level, floor noise, tilt or, with
+    ``microphones``, a random microphone's response), copy 1 heavy, the others with speech
+    underneath; with ``lengthen``, the end of some clips is drawn out (in all their copies)."""
+    seed, idx, x, copies, lengthen, microphones = args
     rng = np.random.default_rng([seed, idx])
     before, after = rng.uniform(0.15, 0.6), rng.uniform(0.25, 0.6)
     said = A.lengthen_end(x, rng) if lengthen and rng.random() < LENGTHEN else x
     base = A.pad(said, before, after)
     out = []  # the copies keep the timing of copy 0, whose alignment they share
     for c in range(copies):
-        y = A.tilt(base, rng.uniform(-3, 3)) if rng.random() < 0.5 else base.copy()
+        if microphones:
+            y = A.microphone(base, rng) if rng.random() < 0.5 else base.copy()
+        else:
+            y = A.tilt(base, rng.uniform(-3, 3)) if rng.random() < 0.5 else base.copy()
         if c == 1:
             y = heavy(y, rng, _BG)
         elif c > 1:
@@ -200,9 +203,16 @@ def overlap(
     return y
 
 
-def build(jobs: list[Job], seed: int, noise_only: int, lengthen: bool = False) -> list[Utt]:
+def build(
+    jobs: list[Job],
+    seed: int,
+    noise_only: int,
+    lengthen: bool = False,
+    microphones: bool = False,
+) -> list[Utt]:
     """Synthesize and augment ``jobs`` (2 workers) and add ``noise_only`` background clips;
-    with ``lengthen``, the end of some commands and words said alone is drawn out."""
+    with ``lengthen``, the end of some commands and words said alone is drawn out; with
+    ``microphones``, half the clips get a random microphone's response (else a tilt)."""
     global _BG, _COACH
     with Pool(WORKERS) as pool:
         got = dict(pool.imap_unordered(_synth, jobs, chunksize=8))
@@ -215,7 +225,14 @@ def build(jobs: list[Job], seed: int, noise_only: int, lengthen: bool = False) -
         copies = pool.map(
             _augment,
             [
-                (seed, j.idx, wavs[j.idx], j.copies, lengthen and j.kind in ("cmd", "word"))
+                (
+                    seed,
+                    j.idx,
+                    wavs[j.idx],
+                    j.copies,
+                    lengthen and j.kind in ("cmd", "word"),
+                    microphones,
+                )
                 for j in ok
             ],
             chunksize=8,
@@ -267,10 +284,11 @@ SPANS = 2000
 TRAIN_RATES = 2
 
 
-def training_set(seed: int, scale: float, said_alone: bool) -> list[Utt]:
+def training_set(seed: int, scale: float, said_alone: bool, microphones: bool = False) -> list[Utt]:
     """The training set: every training voice; ``scale`` < 1 makes a smaller, faster one;
     ``said_alone`` adds drawn-out ends and words and bits of talk said alone (the shipped
-    recipe since 2026-11-26, third session; models/README.md)."""
+    recipe since 2026-11-26, third session; models/README.md); ``microphones`` colours half
+    the clips with a random microphone's response instead of a tilt."""
     voices = training_voices()
     coach = coach_lines()
     word_voices, word_copies, n_spans = (
@@ -289,7 +307,7 @@ def training_set(seed: int, scale: float, said_alone: bool) -> list[Utt]:
         n_spans=int(n_spans * scale),
         rates=TRAIN_RATES,
     )
-    return build(jobs, seed, int(300 * scale), lengthen=said_alone)
+    return build(jobs, seed, int(300 * scale), lengthen=said_alone, microphones=microphones)
 
 
 #: template sentences in the development talk (with the development-only sentences: about 70

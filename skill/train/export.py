@@ -233,6 +233,16 @@ def write_conf(conf: Path, beam: float = 10.0, max_active: int = 1000) -> None:
     )
 
 
+def global_cmvn_stats(mean: np.ndarray) -> bytes:
+    """``am/global_cmvn.stats``: with it, Vosk normalizes the network's input features online
+    (``features.online_cmn``). Kaldi's stats matrix holds sums and the count, but only their
+    ratio counts, so the mean is written with a count of 1 (float32 holds it exactly enough).
+    Its second row, the sums of squares, is unused: Vosk leaves variance normalization off."""
+    out = KaldiWriter(binary=True)
+    out.matrix(np.array([[*mean, 1.0], [0.0] * (len(mean) + 1)]))
+    return out.data()
+
+
 def write_model(
     out: Path,
     lang: Lang,
@@ -240,9 +250,13 @@ def write_model(
     layers: list[tuple[np.ndarray, np.ndarray]],
     priors: np.ndarray,
     unk: UnkCosts,
+    cmn_mean: np.ndarray | None = None,
 ) -> None:
-    """Write the whole model directory ``out`` (no manifest)."""
+    """Write the whole model directory ``out`` (no manifest); with ``cmn_mean``, the features'
+    global mean, Vosk normalizes features online (:func:`global_cmvn_stats`)."""
     (out / "am").mkdir(parents=True, exist_ok=True)
     (out / "am" / "final.mdl").write_bytes(final_mdl(lang.num_phones, dim, layers, priors))
+    if cmn_mean is not None:
+        (out / "am" / "global_cmvn.stats").write_bytes(global_cmvn_stats(cmn_mean))
     write_conf(out / "conf")
     write_graph(out / "graph", lang, unk)

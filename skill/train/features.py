@@ -17,6 +17,11 @@ MFCC_CONF: dict[str, str] = {
     "dither": "1.0",
 }
 DIM = 40
+#: Kaldi's online mean normalization (OnlineCmvn, its defaults), which Vosk puts in front of
+#: the network when the model has ``am/global_cmvn.stats``: each frame minus the mean of the
+#: last CMN_WINDOW frames, topped up with CMN_GLOBAL_FRAMES frames of the global mean
+CMN_WINDOW = 600
+CMN_GLOBAL_FRAMES = 200
 
 
 def mfcc(samples: np.ndarray, seed: int) -> np.ndarray:
@@ -40,6 +45,23 @@ def mfcc(samples: np.ndarray, seed: int) -> np.ndarray:
     m.input_finished()
     n = m.num_frames_ready
     return np.array([m.get_frame(i) for i in range(n)], dtype=np.float32).reshape(n, DIM)
+
+
+def online_cmn(feats: np.ndarray, global_mean: np.ndarray) -> np.ndarray:
+    """``feats`` (T, 40) as Vosk's feature pipeline normalizes them from a fresh start (a new
+    recognizer, a new grammar or a final result): frame t minus the mean of frames
+    max(0, t - 599) .. t and, while fewer than 600 are there, of up to 200 frames of
+    ``global_mean`` (Kaldi's ``OnlineCmvn::ComputeStatsForFrame`` and
+    ``SmoothOnlineCmvnStats`` with no speaker statistics)."""
+    t = np.arange(len(feats))
+    sums = np.concatenate([np.zeros((1, feats.shape[1])), np.cumsum(feats, 0, dtype=np.float64)])
+    first = np.maximum(0, t - CMN_WINDOW + 1)
+    count = t + 1 - first
+    borrowed = np.minimum(CMN_GLOBAL_FRAMES, CMN_WINDOW - count)
+    mean = (sums[t + 1] - sums[first] + borrowed[:, None] * global_mean[None, :]) / (
+        count + borrowed
+    )[:, None]
+    return np.asarray(feats - mean, dtype=np.float32)
 
 
 def _job(args: tuple[np.ndarray, int]) -> np.ndarray:

@@ -18,7 +18,7 @@ from skill.commands import all_phrases, vocabulary
 from skill.model import manifest
 from skill.model.graph import UNK, Lang, UnkCosts
 from skill.train import align, data, export, nnet
-from skill.train.features import DIM, mfcc_all
+from skill.train.features import DIM, mfcc_all, online_cmn
 from skill.train.lexicon import lexicon, num_generic, phone_set
 from skill.train.specaug import LogMelAugment, noise_bank
 from skill.train.synth import DEV_VOICES, training_voices
@@ -49,6 +49,12 @@ class Settings:
     #: training and the development set (see models/README.md)
     said_alone: bool = True
     unk_costs: str = UNK_COSTS  #: [unk] costs tried (``tune.parse_costs``)
+    #: the network hears features normalized online by their recent mean, as Vosk does when
+    #: the model ships ``am/global_cmvn.stats`` (``features.online_cmn``; models/README.md)
+    cmn: bool = True
+    #: half the training clips coloured by a random microphone's response, not a tilt
+    #: (``augment.microphone``; models/README.md)
+    microphones: bool = True
 
 
 def _labels(
@@ -71,7 +77,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     np.random.seed(s.seed)
     torch.manual_seed(s.seed)
     torch.set_num_threads(2)
-    train = data.training_set(s.seed, s.scale, s.said_alone)
+    train = data.training_set(s.seed, s.scale, s.said_alone, s.microphones)
     dev = data.dev_set(s.seed, s.said_alone)
     log.info("data: %d train, %d dev utterances (%.0f s)", len(train), len(dev), time.time() - t0)
     trans = [data.transcript(u, s.command_phones) for u in train]
@@ -79,6 +85,9 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     pid = {p: i for i, p in enumerate(phones)}
     words = [[[pid[p] for p in w] for w in t] for t in trans]
     feats = mfcc_all([u.audio for u in train], s.seed)
+    cmn_mean = np.concatenate(feats).mean(0) if s.cmn else None
+    if cmn_mean is not None:
+        feats = [online_cmn(f, cmn_mean) for f in feats]
     allf = np.concatenate(feats)
     mean, std = allf.mean(0), allf.std(0) + 1e-5
     normed = [((f - mean) / std).astype(np.float16) for f in feats]
@@ -131,6 +140,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
             "mean": mean,
             "std": std,
             "priors": priors,
+            "cmn_mean": cmn_mean,
             "phones": phones,
             "stats": stats,
         },
@@ -158,7 +168,7 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     )
     shutil.rmtree(out, ignore_errors=True)
     layers = nnet.export_layers(net, ck["mean"], ck["std"])
-    export.write_model(out, lang, DIM, layers, ck["priors"], UnkCosts())
+    export.write_model(out, lang, DIM, layers, ck["priors"], UnkCosts(), ck.get("cmn_mean"))
     info = {
         "name": out.name,
         "version": VERSION,

@@ -40,9 +40,9 @@ def test_the_plan_and_augmentation_depend_only_on_the_seed() -> None:
     data._BG[:] = [synthesize(voices[1], "the towel is warm")]
     data._COACH[:] = [synthesize(COACH_VOICES[0], coach_lines()[0])]
     try:
-        first = data._augment((3, 7, x, 3, True))
-        again = data._augment((3, 7, x, 3, True))
-        other = data._augment((4, 7, x, 3, True))
+        first = data._augment((3, 7, x, 3, True, True))
+        again = data._augment((3, 7, x, 3, True, True))
+        other = data._augment((4, 7, x, 3, True, True))
     finally:
         data._BG.clear()
         data._COACH.clear()
@@ -58,13 +58,42 @@ def test_a_drawn_out_end_goes_into_every_copy_of_a_clip(monkeypatch: pytest.Monk
     data._BG[:] = [synthesize(Voice("espeak", "en-gb+f2"), "the towel is warm")]
     try:
         monkeypatch.setattr(data, "LENGTHEN", 0.0)
-        plain = data._augment((3, 7, x, 2, True))
+        plain = data._augment((3, 7, x, 2, True, True))
         monkeypatch.setattr(data, "LENGTHEN", 1.0)
-        drawn = data._augment((3, 7, x, 2, True))
+        drawn = data._augment((3, 7, x, 2, True, True))
     finally:
         data._BG.clear()
     assert len({len(c) for c in drawn}) == 1
     assert len(drawn[0]) > len(plain[0])
+
+
+def test_a_microphone_colours_speech_by_up_to_tens_of_db_and_repeats_from_its_seed() -> None:
+    x = np.random.default_rng(0).normal(size=augment.SR)
+    f = np.fft.rfftfreq(len(x), 1 / augment.SR)
+    spreads = []
+    for seed in range(20):
+        y = augment.microphone(x, np.random.default_rng(seed))
+        assert np.array_equal(y, augment.microphone(x, np.random.default_rng(seed)))
+        assert len(y) == len(x)
+        gain = 20 * np.log10(np.abs(np.fft.rfft(y)[f > 50]) / np.abs(np.fft.rfft(x)[f > 50]))
+        spreads.append(gain.max() - gain.min())
+    assert 6 < np.median(spreads) < 60
+
+
+def test_the_development_clips_hear_no_microphone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The development set is augmented as it always was (its scores stay comparable):
+    without ``microphones`` no clip goes through one."""
+    x = synthesize(Voice("espeak", "en-us"), "next")
+
+    def refuse(*_: object) -> np.ndarray:
+        raise AssertionError("a development clip went through a microphone")
+
+    monkeypatch.setattr(augment, "microphone", refuse)
+    for seed in range(8):
+        data._augment((seed, 7, x, 2, False, False))
+    with pytest.raises(AssertionError, match="microphone"):
+        for seed in range(8):
+            data._augment((seed, 7, x, 2, False, True))
 
 
 def test_coach_lines_come_from_the_bundled_routines() -> None:
