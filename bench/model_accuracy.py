@@ -78,13 +78,8 @@ def coach_speech() -> list[np.ndarray]:
     return out
 
 
-def tempo(x: np.ndarray, factor: float) -> np.ndarray:
-    with tempfile.TemporaryDirectory() as tmp:
-        heldout.write_wav(Path(tmp) / "x.wav", x)
-        return to_16k(f"{tmp}/x.wav", ("tempo", "-s", str(factor)))
-
-
-def coloured(x: np.ndarray, effects: tuple[str, ...]) -> np.ndarray:
+def sox(x: np.ndarray, effects: tuple[str, ...]) -> np.ndarray:
+    """``x`` through sox ``effects`` (a tempo change, a microphone's filters)."""
     with tempfile.TemporaryDirectory() as tmp:
         heldout.write_wav(Path(tmp) / "x.wav", x)
         return to_16k(f"{tmp}/x.wav", effects)
@@ -98,7 +93,7 @@ def condition(
     coach: list[np.ndarray],
 ) -> np.ndarray:
     if cond.startswith("tempo"):
-        x = tempo(x, float(cond.split()[1]))
+        x = sox(x, ("tempo", "-s", cond.split()[1]))
     y = A.pad(x, 0.6, 0.9)
     if cond.startswith("pink"):
         y = A.mix(y, A.pink(len(y), rng), 10)
@@ -186,7 +181,7 @@ def main() -> int:
         mics = np.random.default_rng(13)  # its own: the other clips' noise stays as it was
         said = [(v, ph) for v in heldout.VOICES for ph in phrases]
         for i, (v, ph) in enumerate(said):
-            x = coloured(heldout.synth(v, ph), MICROPHONES[i % len(MICROPHONES)])
+            x = sox(heldout.synth(v, ph), MICROPHONES[i % len(MICROPHONES)])
             clips[(v, ph, MICROPHONE)] = condition(x, "clean", mics, [], [])
         conds = (*conds, MICROPHONE)
     models = {"ours": CommandRecognizer(a.model)}

@@ -141,9 +141,10 @@ _COACH: list[np.ndarray] = []  #: the coach's own lines
 
 
 def _augment(args: tuple[int, int, np.ndarray, int, bool, bool]) -> list[np.ndarray]:
-    """Copies of one base clip: copy 0 light (level, floor noise, tilt or, with
-    ``microphones``, a random microphone's response), copy 1 heavy, the others with speech
-    underneath; with ``lengthen``, the end of some clips is drawn out (in all their copies)."""
+    """Copies of one base clip, each coloured half the time (a tilt or, with ``microphones``,
+    a random microphone's response): copy 0 light (level, floor noise), copy 1 heavy, the
+    others with speech underneath; with ``lengthen``, the end of some clips is drawn out (in
+    all their copies)."""
     seed, idx, x, copies, lengthen, microphones = args
     rng = np.random.default_rng([seed, idx])
     before, after = rng.uniform(0.15, 0.6), rng.uniform(0.25, 0.6)

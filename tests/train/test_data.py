@@ -81,12 +81,25 @@ def test_a_microphone_colours_speech_by_up_to_tens_of_db_and_repeats_from_its_se
 
 
 def test_the_development_clips_hear_no_microphone(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The development set is augmented as it always was (its scores stay comparable):
-    without ``microphones`` no clip goes through one."""
+    """The development set is augmented as it always was (its scores stay comparable), the
+    training set with microphones when asked; without them no clip goes through one."""
+    asked: dict[str, bool] = {}
+
+    def build(jobs: list[data.Job], seed: int, noise_only: int, **kw: bool) -> list[data.Utt]:
+        asked["microphones"] = kw.get("microphones", False)
+        return []
+
+    monkeypatch.setattr(data, "build", build)
+    data.dev_set(1, True)
+    assert asked == {"microphones": False}
+    data.training_set(1, 0.01, True, microphones=True)
+    assert asked == {"microphones": True}
+    monkeypatch.undo()
+
     x = synthesize(Voice("espeak", "en-us"), "next")
 
     def refuse(*_: object) -> np.ndarray:
-        raise AssertionError("a development clip went through a microphone")
+        raise AssertionError("a clip went through a microphone")
 
     monkeypatch.setattr(augment, "microphone", refuse)
     for seed in range(8):
