@@ -11,6 +11,14 @@ from pathlib import Path
 
 from skill.train.pipeline import Settings, finish, run
 
+#: the recipe's on/off settings (``Settings`` fields), each a --NAME / --no-NAME flag
+SWITCHES = {
+    "command_phones": "command-specific phones for command clips",
+    "said_alone": "drawn-out ends, more words and bits of talk said alone",
+    "cmn": "features normalized online by their recent mean, as Vosk does",
+    "microphones": "half the clips coloured by a random microphone's response",
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m skill.train", description=__doc__)
@@ -22,30 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--epochs", type=str, default=",".join(map(str, d.epochs)), help="epochs per alignment pass"
     )
-    p.add_argument(
-        "--command-phones",
-        action=argparse.BooleanOptionalAction,
-        default=d.command_phones,
-        help="command-specific phones for command clips (models/README.md)",
-    )
-    p.add_argument(
-        "--said-alone",
-        action=argparse.BooleanOptionalAction,
-        default=d.said_alone,
-        help="drawn-out ends, more words and bits of talk said alone (models/README.md)",
-    )
-    p.add_argument(
-        "--cmn",
-        action=argparse.BooleanOptionalAction,
-        default=d.cmn,
-        help="features normalized online by their recent mean, as Vosk does (models/README.md)",
-    )
-    p.add_argument(
-        "--microphones",
-        action=argparse.BooleanOptionalAction,
-        default=d.microphones,
-        help="half the clips coloured by a random microphone's response (models/README.md)",
-    )
+    for name, text in SWITCHES.items():
+        p.add_argument(
+            f"--{name.replace('_', '-')}",
+            action=argparse.BooleanOptionalAction,
+            default=getattr(d, name),
+            help=f"{text} (models/README.md)",
+        )
     p.add_argument(
         "--noise-mix",
         type=float,
@@ -70,11 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         scale=a.scale,
         hidden=a.hidden,
         epochs=tuple(int(e) for e in a.epochs.split(",")),
-        command_phones=a.command_phones,
-        said_alone=a.said_alone,
         noise_mix=a.noise_mix,
-        cmn=a.cmn,
-        microphones=a.microphones,
+        **{name: getattr(a, name) for name in SWITCHES},
     )
     if a.export_only:
         finish(s, a.out, work)
