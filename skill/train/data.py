@@ -140,29 +140,50 @@ _BG: list[np.ndarray] = []  #: talk clips: other people's speech for babble
 _COACH: list[np.ndarray] = []  #: the coach's own lines
 
 
-def _augment(args: tuple[int, int, np.ndarray, int, bool, bool]) -> list[np.ndarray]:
+#: with ``rooms``: share of the clips that get one more copy, said in a room (a user always
+#: speaks in one), and its reverberation time and wet level. The room copy comes last and
+#: shares copy 0's alignment like the others: copy 0 stays dry, since the flat start and the
+#: realignment read it, and a room's tail would smear every copy's labels
+ROOM_SHARE, ROOM_RT60, ROOM_WET = 0.5, (0.15, 0.7), (0.3, 0.9)
+
+
+def _augment(args: tuple[int, int, np.ndarray, int, bool, bool, bool]) -> list[np.ndarray]:
     """Copies of one base clip, each coloured half the time (a tilt or, with ``microphones``,
     a random microphone's response): copy 0 light (level, floor noise), copy 1 heavy, the
-    others with speech underneath; with ``lengthen``, the end of some clips is drawn out (in
-    all their copies)."""
-    seed, idx, x, copies, lengthen, microphones = args
+    others with speech underneath; with ``rooms``, ``ROOM_SHARE`` of the clips get one more
+    copy, in a room (its own draws: the other copies stay as they were); with ``lengthen``,
+    the end of some clips is drawn out (in all their copies)."""
+    seed, idx, x, copies, lengthen, microphones, rooms = args
     rng = np.random.default_rng([seed, idx])
     before, after = rng.uniform(0.15, 0.6), rng.uniform(0.25, 0.6)
     said = A.lengthen_end(x, rng) if lengthen and rng.random() < LENGTHEN else x
     base = A.pad(said, before, after)
     out = []  # the copies keep the timing of copy 0, whose alignment they share
     for c in range(copies):
-        if microphones:
-            y = A.microphone(base, rng) if rng.random() < 0.5 else base.copy()
-        else:
-            y = A.tilt(base, rng.uniform(-3, 3)) if rng.random() < 0.5 else base.copy()
+        y = _colour(base, rng, microphones)
         if c == 1:
             y = heavy(y, rng, _BG)
         elif c > 1:
             y = overlap(y, rng, _BG, _COACH)
-        y = A.mix(y, rng.normal(size=len(y)), rng.uniform(30, 60))
-        out.append(A.to_int16(y, float(np.exp(rng.uniform(np.log(0.03), np.log(0.9))))))
+        out.append(_level(y, rng))
+    room = np.random.default_rng([seed, idx, 1])
+    if rooms and room.random() < ROOM_SHARE:
+        y = A.reverb(base, room.uniform(*ROOM_RT60), room, float(room.uniform(*ROOM_WET)))
+        out.append(_level(_colour(y, room, microphones), room))
     return out
+
+
+def _colour(y: np.ndarray, rng: np.random.Generator, microphones: bool) -> np.ndarray:
+    """Half the time a random microphone's response (with ``microphones``) or a tilt."""
+    if microphones:
+        return A.microphone(y, rng) if rng.random() < 0.5 else y.copy()
+    return A.tilt(y, rng.uniform(-3, 3)) if rng.random() < 0.5 else y.copy()
+
+
+def _level(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A floor noise 30-60 dB under it, then a random level."""
+    y = A.mix(y, rng.normal(size=len(y)), rng.uniform(30, 60))
+    return A.to_int16(y, float(np.exp(rng.uniform(np.log(0.03), np.log(0.9)))))
 
 
 def heavy(y: np.ndarray, rng: np.random.Generator, bg: list[np.ndarray]) -> np.ndarray:
@@ -210,10 +231,12 @@ def build(
     noise_only: int,
     lengthen: bool = False,
     microphones: bool = False,
+    rooms: bool = False,
 ) -> list[Utt]:
     """Synthesize and augment ``jobs`` (2 workers) and add ``noise_only`` background clips;
     with ``lengthen``, the end of some commands and words said alone is drawn out; with
-    ``microphones``, half the clips get a random microphone's response (else a tilt)."""
+    ``microphones``, half the clips get a random microphone's response (else a tilt); with
+    ``rooms``, half the clips get one more copy, said in a room."""
     global _BG, _COACH
     with Pool(WORKERS) as pool:
         got = dict(pool.imap_unordered(_synth, jobs, chunksize=8))
@@ -233,6 +256,7 @@ def build(
                     j.copies,
                     lengthen and j.kind in ("cmd", "word"),
                     microphones,
+                    rooms,
                 )
                 for j in ok
             ],
@@ -285,11 +309,14 @@ SPANS = 2000
 TRAIN_RATES = 2
 
 
-def training_set(seed: int, scale: float, said_alone: bool, microphones: bool = False) -> list[Utt]:
+def training_set(
+    seed: int, scale: float, said_alone: bool, microphones: bool = False, rooms: bool = False
+) -> list[Utt]:
     """The training set: every training voice; ``scale`` < 1 makes a smaller, faster one;
     ``said_alone`` adds drawn-out ends and words and bits of talk said alone (the shipped
     recipe since 2026-11-26, third session; models/README.md); ``microphones`` colours half
-    the clips with a random microphone's response instead of a tilt."""
+    the clips with a random microphone's response instead of a tilt; ``rooms`` gives half the
+    clips one more copy, said in a room."""
     voices = training_voices()
     coach = coach_lines()
     word_voices, word_copies, n_spans = (
@@ -308,7 +335,9 @@ def training_set(seed: int, scale: float, said_alone: bool, microphones: bool = 
         n_spans=int(n_spans * scale),
         rates=TRAIN_RATES,
     )
-    return build(jobs, seed, int(300 * scale), lengthen=said_alone, microphones=microphones)
+    return build(
+        jobs, seed, int(300 * scale), lengthen=said_alone, microphones=microphones, rooms=rooms
+    )
 
 
 #: template sentences in the development talk (with the development-only sentences: about 70

@@ -40,9 +40,9 @@ def test_the_plan_and_augmentation_depend_only_on_the_seed() -> None:
     data._BG[:] = [synthesize(voices[1], "the towel is warm")]
     data._COACH[:] = [synthesize(COACH_VOICES[0], coach_lines()[0])]
     try:
-        first = data._augment((3, 7, x, 3, True, True))
-        again = data._augment((3, 7, x, 3, True, True))
-        other = data._augment((4, 7, x, 3, True, True))
+        first = data._augment((3, 7, x, 3, True, True, False))
+        again = data._augment((3, 7, x, 3, True, True, False))
+        other = data._augment((4, 7, x, 3, True, True, False))
     finally:
         data._BG.clear()
         data._COACH.clear()
@@ -58,9 +58,9 @@ def test_a_drawn_out_end_goes_into_every_copy_of_a_clip(monkeypatch: pytest.Monk
     data._BG[:] = [synthesize(Voice("espeak", "en-gb+f2"), "the towel is warm")]
     try:
         monkeypatch.setattr(data, "LENGTHEN", 0.0)
-        plain = data._augment((3, 7, x, 2, True, True))
+        plain = data._augment((3, 7, x, 2, True, True, False))
         monkeypatch.setattr(data, "LENGTHEN", 1.0)
-        drawn = data._augment((3, 7, x, 2, True, True))
+        drawn = data._augment((3, 7, x, 2, True, True, False))
     finally:
         data._BG.clear()
     assert len({len(c) for c in drawn}) == 1
@@ -82,18 +82,21 @@ def test_a_microphone_colours_speech_by_up_to_tens_of_db_and_repeats_from_its_se
 
 def test_the_development_clips_hear_no_microphone(monkeypatch: pytest.MonkeyPatch) -> None:
     """The development set is augmented as it always was (its scores stay comparable), the
-    training set with microphones when asked; without them no clip goes through one."""
+    training set with microphones and rooms when asked; without them no clip goes through
+    a microphone."""
     asked: dict[str, bool] = {}
 
     def build(jobs: list[data.Job], seed: int, noise_only: int, **kw: bool) -> list[data.Utt]:
-        asked["microphones"] = kw.get("microphones", False)
+        asked.update(microphones=kw.get("microphones", False), rooms=kw.get("rooms", False))
         return []
 
     monkeypatch.setattr(data, "build", build)
     data.dev_set(1, True)
-    assert asked == {"microphones": False}
+    assert asked == {"microphones": False, "rooms": False}
     data.training_set(1, 0.01, True, microphones=True)
-    assert asked == {"microphones": True}
+    assert asked == {"microphones": True, "rooms": False}
+    data.training_set(1, 0.01, True, rooms=True)
+    assert asked == {"microphones": False, "rooms": True}
     monkeypatch.undo()
 
     x = synthesize(Voice("espeak", "en-us"), "next")
@@ -103,10 +106,36 @@ def test_the_development_clips_hear_no_microphone(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(augment, "microphone", refuse)
     for seed in range(8):
-        data._augment((seed, 7, x, 2, False, False))
+        data._augment((seed, 7, x, 2, False, False, False))
     with pytest.raises(AssertionError, match="microphone"):
         for seed in range(8):
-            data._augment((seed, 7, x, 2, False, True))
+            data._augment((seed, 7, x, 2, False, True, False))
+
+
+def test_with_rooms_about_half_the_clips_get_one_more_copy_in_a_room(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    x = synthesize(Voice("espeak", "en-us"), "next")
+    rooms: list[float] = []
+
+    def reverb(y: np.ndarray, rt60: float, rng: np.random.Generator, wet: float) -> np.ndarray:
+        rooms.append(rt60)
+        return y + 0.0
+
+    monkeypatch.setattr(augment, "reverb", reverb)
+    monkeypatch.setattr(data, "heavy", lambda y, *_: y)  # their own rooms are not counted
+    monkeypatch.setattr(data, "overlap", lambda y, *_: y)
+    extra = 0
+    for seed in range(40):
+        dry = data._augment((seed, 7, x, 3, False, True, False))
+        assert len(dry) == 3 and len(rooms) == extra  # no room without ``rooms``
+        wet = data._augment((seed, 7, x, 3, False, True, True))
+        # the room copy has its own draws: the others stay as they were
+        assert all(np.array_equal(p, q) for p, q in zip(dry, wet[:3], strict=True))
+        extra += len(wet) - 3
+        assert len(wet) in (3, 4) and len(rooms) == extra
+    assert 10 <= extra <= 30
+    assert all(data.ROOM_RT60[0] <= t <= data.ROOM_RT60[1] for t in rooms)
 
 
 def test_coach_lines_come_from_the_bundled_routines() -> None:
