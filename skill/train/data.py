@@ -140,36 +140,48 @@ _BG: list[np.ndarray] = []  #: talk clips: other people's speech for babble
 _COACH: list[np.ndarray] = []  #: the coach's own lines
 
 
-#: with ``rooms``: share of the clips that get one more copy, said in a room (a user always
-#: speaks in one), and its reverberation time and wet level. The room copy comes last and
-#: shares copy 0's alignment like the others: copy 0 stays dry, since the flat start and the
-#: realignment read it, and a room's tail would smear every copy's labels
+@dataclass(frozen=True)
+class Acoustics:
+    """What the training clips are heard through, besides the copies' own distortions (the
+    development set hears none of it, so its scores stay comparable; models/README.md)."""
+
+    #: half the clips through a random microphone's response (``augment.microphone``), the
+    #: other half a tilt; without it, half a tilt
+    microphones: bool = False
+    #: ``ROOM_SHARE`` of the clips get one more copy, said in a room
+    rooms: bool = False
+
+
+#: with ``Acoustics.rooms``: share of the clips that get one more copy, said in a room (a user
+#: always speaks in one), and its reverberation time and wet level. The room copy comes last
+#: and shares copy 0's alignment like the others: copy 0 stays dry, since the flat start and
+#: the realignment read it, and a room's tail would smear every copy's labels
 ROOM_SHARE, ROOM_RT60, ROOM_WET = 0.5, (0.15, 0.7), (0.3, 0.9)
 
 
-def _augment(args: tuple[int, int, np.ndarray, int, bool, bool, bool]) -> list[np.ndarray]:
-    """Copies of one base clip, each coloured half the time (a tilt or, with ``microphones``,
-    a random microphone's response): copy 0 light (level, floor noise), copy 1 heavy, the
-    others with speech underneath; with ``rooms``, ``ROOM_SHARE`` of the clips get one more
-    copy, in a room (its own draws: the other copies stay as they were); with ``lengthen``,
-    the end of some clips is drawn out (in all their copies)."""
-    seed, idx, x, copies, lengthen, microphones, rooms = args
+def _augment(args: tuple[int, int, np.ndarray, int, bool, Acoustics]) -> list[np.ndarray]:
+    """Copies of one base clip, each coloured half the time (``_colour``): copy 0 light
+    (level, floor noise), copy 1 heavy, the others with speech underneath, and with
+    ``Acoustics.rooms`` sometimes one more, in a room (its own draws: the other copies stay
+    as they were); with ``lengthen``, the end of some clips is drawn out (in all their
+    copies)."""
+    seed, idx, x, copies, lengthen, heard = args
     rng = np.random.default_rng([seed, idx])
     before, after = rng.uniform(0.15, 0.6), rng.uniform(0.25, 0.6)
     said = A.lengthen_end(x, rng) if lengthen and rng.random() < LENGTHEN else x
     base = A.pad(said, before, after)
     out = []  # the copies keep the timing of copy 0, whose alignment they share
     for c in range(copies):
-        y = _colour(base, rng, microphones)
+        y = _colour(base, rng, heard.microphones)
         if c == 1:
             y = heavy(y, rng, _BG)
         elif c > 1:
             y = overlap(y, rng, _BG, _COACH)
         out.append(_level(y, rng))
     room = np.random.default_rng([seed, idx, 1])
-    if rooms and room.random() < ROOM_SHARE:
+    if heard.rooms and room.random() < ROOM_SHARE:
         y = A.reverb(base, room.uniform(*ROOM_RT60), room, float(room.uniform(*ROOM_WET)))
-        out.append(_level(_colour(y, room, microphones), room))
+        out.append(_level(_colour(y, room, heard.microphones), room))
     return out
 
 
@@ -230,13 +242,11 @@ def build(
     seed: int,
     noise_only: int,
     lengthen: bool = False,
-    microphones: bool = False,
-    rooms: bool = False,
+    heard: Acoustics = Acoustics(),
 ) -> list[Utt]:
-    """Synthesize and augment ``jobs`` (2 workers) and add ``noise_only`` background clips;
-    with ``lengthen``, the end of some commands and words said alone is drawn out; with
-    ``microphones``, half the clips get a random microphone's response (else a tilt); with
-    ``rooms``, half the clips get one more copy, said in a room."""
+    """Synthesize and augment ``jobs`` (2 workers), heard through ``heard``, and add
+    ``noise_only`` background clips; with ``lengthen``, the end of some commands and words
+    said alone is drawn out."""
     global _BG, _COACH
     with Pool(WORKERS) as pool:
         got = dict(pool.imap_unordered(_synth, jobs, chunksize=8))
@@ -255,8 +265,7 @@ def build(
                     wavs[j.idx],
                     j.copies,
                     lengthen and j.kind in ("cmd", "word"),
-                    microphones,
-                    rooms,
+                    heard,
                 )
                 for j in ok
             ],
@@ -310,13 +319,11 @@ TRAIN_RATES = 2
 
 
 def training_set(
-    seed: int, scale: float, said_alone: bool, microphones: bool = False, rooms: bool = False
+    seed: int, scale: float, said_alone: bool, heard: Acoustics = Acoustics()
 ) -> list[Utt]:
-    """The training set: every training voice; ``scale`` < 1 makes a smaller, faster one;
-    ``said_alone`` adds drawn-out ends and words and bits of talk said alone (the shipped
-    recipe since 2026-11-26, third session; models/README.md); ``microphones`` colours half
-    the clips with a random microphone's response instead of a tilt; ``rooms`` gives half the
-    clips one more copy, said in a room."""
+    """The training set: every training voice, heard through ``heard``; ``scale`` < 1 makes
+    a smaller, faster one; ``said_alone`` adds drawn-out ends and words and bits of talk said
+    alone (the shipped recipe since 2026-11-26, third session; models/README.md)."""
     voices = training_voices()
     coach = coach_lines()
     word_voices, word_copies, n_spans = (
@@ -335,9 +342,7 @@ def training_set(
         n_spans=int(n_spans * scale),
         rates=TRAIN_RATES,
     )
-    return build(
-        jobs, seed, int(300 * scale), lengthen=said_alone, microphones=microphones, rooms=rooms
-    )
+    return build(jobs, seed, int(300 * scale), lengthen=said_alone, heard=heard)
 
 
 #: template sentences in the development talk (with the development-only sentences: about 70

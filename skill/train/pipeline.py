@@ -79,7 +79,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     np.random.seed(s.seed)
     torch.manual_seed(s.seed)
     torch.set_num_threads(2)
-    train = data.training_set(s.seed, s.scale, s.said_alone, s.microphones, s.rooms)
+    train = data.training_set(s.seed, s.scale, s.said_alone, data.Acoustics(s.microphones, s.rooms))
     dev = data.dev_set(s.seed, s.said_alone)
     log.info("data: %d train, %d dev utterances (%.0f s)", len(train), len(dev), time.time() - t0)
     trans = [data.transcript(u, s.command_phones) for u in train]

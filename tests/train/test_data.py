@@ -40,9 +40,9 @@ def test_the_plan_and_augmentation_depend_only_on_the_seed() -> None:
     data._BG[:] = [synthesize(voices[1], "the towel is warm")]
     data._COACH[:] = [synthesize(COACH_VOICES[0], coach_lines()[0])]
     try:
-        first = data._augment((3, 7, x, 3, True, True, False))
-        again = data._augment((3, 7, x, 3, True, True, False))
-        other = data._augment((4, 7, x, 3, True, True, False))
+        first = data._augment((3, 7, x, 3, True, data.Acoustics(microphones=True)))
+        again = data._augment((3, 7, x, 3, True, data.Acoustics(microphones=True)))
+        other = data._augment((4, 7, x, 3, True, data.Acoustics(microphones=True)))
     finally:
         data._BG.clear()
         data._COACH.clear()
@@ -58,9 +58,9 @@ def test_a_drawn_out_end_goes_into_every_copy_of_a_clip(monkeypatch: pytest.Monk
     data._BG[:] = [synthesize(Voice("espeak", "en-gb+f2"), "the towel is warm")]
     try:
         monkeypatch.setattr(data, "LENGTHEN", 0.0)
-        plain = data._augment((3, 7, x, 2, True, True, False))
+        plain = data._augment((3, 7, x, 2, True, data.Acoustics(microphones=True)))
         monkeypatch.setattr(data, "LENGTHEN", 1.0)
-        drawn = data._augment((3, 7, x, 2, True, True, False))
+        drawn = data._augment((3, 7, x, 2, True, data.Acoustics(microphones=True)))
     finally:
         data._BG.clear()
     assert len({len(c) for c in drawn}) == 1
@@ -84,19 +84,18 @@ def test_the_development_clips_hear_no_microphone(monkeypatch: pytest.MonkeyPatc
     """The development set is augmented as it always was (its scores stay comparable), the
     training set with microphones and rooms when asked; without them no clip goes through
     a microphone."""
-    asked: dict[str, bool] = {}
+    asked: list[object] = []
 
-    def build(jobs: list[data.Job], seed: int, noise_only: int, **kw: bool) -> list[data.Utt]:
-        asked.update(microphones=kw.get("microphones", False), rooms=kw.get("rooms", False))
+    def build(jobs: list[data.Job], seed: int, noise_only: int, **kw: object) -> list[data.Utt]:
+        asked.append(kw.get("heard", data.Acoustics()))
         return []
 
     monkeypatch.setattr(data, "build", build)
     data.dev_set(1, True)
-    assert asked == {"microphones": False, "rooms": False}
-    data.training_set(1, 0.01, True, microphones=True)
-    assert asked == {"microphones": True, "rooms": False}
-    data.training_set(1, 0.01, True, rooms=True)
-    assert asked == {"microphones": False, "rooms": True}
+    mic, room = data.Acoustics(microphones=True), data.Acoustics(rooms=True)
+    data.training_set(1, 0.01, True, mic)
+    data.training_set(1, 0.01, True, room)
+    assert asked == [data.Acoustics(), mic, room]
     monkeypatch.undo()
 
     x = synthesize(Voice("espeak", "en-us"), "next")
@@ -106,10 +105,10 @@ def test_the_development_clips_hear_no_microphone(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(augment, "microphone", refuse)
     for seed in range(8):
-        data._augment((seed, 7, x, 2, False, False, False))
+        data._augment((seed, 7, x, 2, False, data.Acoustics()))
     with pytest.raises(AssertionError, match="microphone"):
         for seed in range(8):
-            data._augment((seed, 7, x, 2, False, True, False))
+            data._augment((seed, 7, x, 2, False, data.Acoustics(microphones=True)))
 
 
 def test_with_rooms_about_half_the_clips_get_one_more_copy_in_a_room(
@@ -127,9 +126,9 @@ def test_with_rooms_about_half_the_clips_get_one_more_copy_in_a_room(
     monkeypatch.setattr(data, "overlap", lambda y, *_: y)
     extra = 0
     for seed in range(40):
-        dry = data._augment((seed, 7, x, 3, False, True, False))
+        dry = data._augment((seed, 7, x, 3, False, data.Acoustics(microphones=True)))
         assert len(dry) == 3 and len(rooms) == extra  # no room without ``rooms``
-        wet = data._augment((seed, 7, x, 3, False, True, True))
+        wet = data._augment((seed, 7, x, 3, False, data.Acoustics(True, True)))
         # the room copy has its own draws: the others stay as they were
         assert all(np.array_equal(p, q) for p, q in zip(dry, wet[:3], strict=True))
         extra += len(wet) - 3
