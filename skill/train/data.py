@@ -53,7 +53,7 @@ class Utt:
     text: str
     voice: str
     audio: np.ndarray
-    copy: int = 0  #: which augmented copy (:func:`_augment`: 0 light, 1 heavy, ...)
+    copy: int = 0  #: which augmented copy (:func:`_augment`: 0 light, 1 heavy, ..., a room last)
 
 
 def _speaker_effects(rng: random.Random) -> tuple[str, ...]:
