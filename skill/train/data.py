@@ -178,10 +178,11 @@ def _augment(args: tuple[int, int, np.ndarray, int, bool, Acoustics]) -> list[np
         elif c > 1:
             y = overlap(y, rng, _BG, _COACH)
         out.append(_level(y, rng))
-    room = np.random.default_rng([seed, idx, 1])
-    if heard.rooms and room.random() < ROOM_SHARE:
-        y = A.reverb(base, room.uniform(*ROOM_RT60), room, float(room.uniform(*ROOM_WET)))
-        out.append(_level(_colour(y, room, heard.microphones), room))
+    if heard.rooms:
+        room = np.random.default_rng([seed, idx, 1])
+        if room.random() < ROOM_SHARE:
+            y = A.reverb(base, room.uniform(*ROOM_RT60), room, float(room.uniform(*ROOM_WET)))
+            out.append(_level(_colour(y, room, heard.microphones), room))
     return out
 
 

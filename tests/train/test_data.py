@@ -80,7 +80,9 @@ def test_a_microphone_colours_speech_by_up_to_tens_of_db_and_repeats_from_its_se
     assert 6 < np.median(spreads) < 60
 
 
-def test_the_development_clips_hear_no_microphone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_development_clips_hear_no_microphone_and_no_room(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The development set is augmented as it always was (its scores stay comparable), the
     training set with microphones and rooms when asked; without them no clip goes through
     a microphone."""
