@@ -189,7 +189,11 @@ def main() -> int:
         models["baseline"] = CommandRecognizer(a.baseline, verify=False)
         # its word times are about three times too long (5.2 s for a 1.9 s clip): the rules
         # that judge a phrase by its times (steady noise, drawn out) would reject it all
-        models["baseline"].decision = {"min_level_spread_db": 0.0, "max_seconds_per_word": 1e9}
+        models["baseline"].decision = {
+            "min_level_spread_db": 0.0,
+            "min_band_spread_db": 0.0,
+            "max_seconds_per_word": 1e9,
+        }
     rows: dict[str, dict[str, str]] = {}
     summary: dict[str, object] = {}
     for name, rec in models.items():

@@ -134,6 +134,11 @@ class Settings:
     #: "Steady noise heard as a command": on the development set correct commands spread
     #: 6.7-60 dB, the commands heard in its noise clips 1.3-3.5 dB)
     min_level_spread_db: float = 5.0
+    #: ... nor one whose level hardly changed in any one frequency band (``band_spread_db``):
+    #: pink noise's whole level moves by up to 6 dB (models/README, "Steady noise measured
+    #: band by band": on the development set correct commands spread 14.9 dB at least there,
+    #: steady noise of 0.12-1.8 s at most 6.8 dB)
+    min_band_spread_db: float = 10.0
     #: a phrase said over more than this many seconds per word, plus two words' worth for a
     #: drawn-out end, is not a command either (development set: correct one-word commands
     #: took up to 1.41 s, three words 2.01 s; steady noise heard as "help" 2.4 s)
@@ -215,6 +220,9 @@ class Surroundings:
     #: echo cancellation): a room's echo and a fading end die away, talk going on does not;
     #: 0 when too little was heard after it to tell
     tail_drop_db: float = 0.0
+    #: ``level_spread_db`` in the frequency band where it is largest: vowels and fricatives
+    #: fill different bands in turn, while each band of a steady noise keeps its level
+    band_spread_db: float = math.inf
 
 
 class PauseTracker:
@@ -269,6 +277,7 @@ class Decider:
         s = self._settings
         if not speaking and (
             around.level_spread_db < s.min_level_spread_db
+            or around.band_spread_db < s.min_band_spread_db
             or hyp.end - hyp.start > s.max_seconds_per_word * (len(words) + 2)
         ):
             return None  # steady noise (over the coach, the canceller's residue blurs both)

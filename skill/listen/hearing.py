@@ -10,7 +10,9 @@ import math
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import NamedTuple, Protocol
+
+import numpy as np
 
 from skill.commands import Mode, grammar, speaking_grammar
 from skill.listen.decide import (
@@ -23,7 +25,7 @@ from skill.listen.decide import (
     Settings,
     Surroundings,
 )
-from skill.listen.mic import RATE, Chunk
+from skill.listen.mic import BLOCK, RATE, Chunk
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +52,39 @@ ECHO_STRETCHES = 20
 #: a phrase heard over fewer chunks than this (90 ms) is too short to judge how much its
 #: level changed
 MIN_SPREAD_CHUNKS = 3
+#: the frequency bands (Hz) whose levels show whether a phrase rose and fell like speech
+#: (``Surroundings.band_spread_db``): vowels fill the low ones and fricatives the high ones
+#: in turn, while a steady noise keeps every band's level. Above 150 Hz, since the few
+#: frequencies under it moved pink noise's whole level by up to 6 dB; bands wide enough that
+#: noise's own level in each moves little from one 30 ms chunk to the next (models/README,
+#: "Steady noise measured band by band")
+SPREAD_BANDS_HZ = (150, 600, 1500, 3500, 8000)
+_WINDOW = np.hanning(BLOCK)
+_BAND_OF_BIN = np.digitize(np.fft.rfftfreq(BLOCK, 1 / RATE), SPREAD_BANDS_HZ)
 #: how much of what the recognizer heard (30 ms chunks) is kept to be heard again: longer
 #: than an utterance over the coach lasts
 HEARD_AGAIN_CHUNKS = 150
+
+
+class HeardChunk(NamedTuple):
+    """One chunk as the listener heard it."""
+
+    start: float  #: stream time
+    end: float
+    raw: float  #: power as the microphone heard it
+    kept: float  #: power after echo cancellation
+    bands: tuple[float, ...]  #: dB in each of ``SPREAD_BANDS_HZ``, after echo cancellation
+
+
+def band_levels_db(pcm: bytes) -> tuple[float, ...]:
+    """dB (re one int16 step) of a chunk in each band of ``SPREAD_BANDS_HZ`` (its first
+    ``BLOCK`` samples, padded with silence)."""
+    x = np.zeros(BLOCK)
+    samples = np.frombuffer(pcm, dtype=np.int16)[:BLOCK]
+    x[: len(samples)] = samples
+    power = np.abs(np.fft.rfft(x * _WINDOW)) ** 2
+    sums = np.bincount(_BAND_OF_BIN, power, len(SPREAD_BANDS_HZ) + 1)[1:-1]
+    return tuple(float(v) for v in 10 * np.log10(sums + 1.0))
 
 
 def _said(text: str) -> str:
@@ -147,8 +179,7 @@ class Hearing:
         self._settings = settings or Settings()
         self._partial = ""  #: the running (partial) result of the utterance going on
         self._stable = 0  #: chunks heard since it last changed
-        #: (stream time at the chunk's start and end, raw power, power after echo removal)
-        self._powers: deque[tuple[float, float, float, float]] = deque(maxlen=POWER_HISTORY_CHUNKS)
+        self._heard: deque[HeardChunk] = deque(maxlen=POWER_HISTORY_CHUNKS)
         self._clock = 0.0  #: seconds of audio heard (stream time; the recognizer's lags behind)
         self._offset = 0.0  #: stream time minus recognizer time
         self._quiet: deque[bytes] = deque(maxlen=PREROLL_CHUNKS)  #: latest chunks not fed
@@ -175,7 +206,7 @@ class Hearing:
         seconds = len(pcm) / 2 / RATE
         start, self._clock = self._clock, self._clock + seconds
         raw, kept = 10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)
-        self._powers.append((start, self._clock, raw, kept))
+        self._heard.append(HeardChunk(start, self._clock, raw, kept, band_levels_db(pcm)))
         # while the coach speaks, a chunk that lost most of its power to echo cancellation
         # is what is left of the coach's voice: quiet, for listening (the recognizer is not
         # kept busy by it, and an utterance over the coach ends when the user stops)
@@ -252,13 +283,13 @@ class Hearing:
         the sentence then follows without a pause, and is not obeyed either)."""
         return now - self._words_since >= self._settings.max_utterance
 
-    def _during(self, h: Hypothesis) -> list[tuple[float, float]]:
-        """(raw, cleaned) power of the chunks the phrase of ``h`` was spoken in."""
-        return [(raw, kept) for t0, t1, raw, kept in self._powers if t1 > h.start and t0 < h.end]
+    def _during(self, h: Hypothesis) -> list[HeardChunk]:
+        """The chunks the phrase of ``h`` was spoken in."""
+        return [c for c in self._heard if c.end > h.start and c.start < h.end]
 
     def _inside(self, lo: float, hi: float) -> list[tuple[float, float]]:
         """(seconds, cleaned power) of the chunks heard wholly between ``lo`` and ``hi``."""
-        return [(t1 - t0, kept) for t0, t1, _, kept in self._powers if lo <= t0 and t1 <= hi]
+        return [(c.end - c.start, c.kept) for c in self._heard if lo <= c.start and c.end <= hi]
 
     def _prominence(self, h: Hypothesis) -> float:
         """dB between the phrase and the sound around it (after echo cancellation): the
@@ -267,7 +298,7 @@ class Hearing:
         stands out on both sides; a word said louder inside a sentence does not. Sound
         before it under the quiet margin is a background too when the recognizer took it
         for words (babble the noise floor has followed up: ``BACKGROUND_SECONDS``)."""
-        phrase = [kept for _, kept in self._during(h)]
+        phrase = [c.kept for c in self._during(h)]
         since = h.start - LEAD_SECONDS if h.first is None else max(h.first, h.start - LEAD_SECONDS)
         lead = self._inside(since, h.start)
         tail = self._inside(h.end, h.end + LEAD_SECONDS)
@@ -294,16 +325,16 @@ class Hearing:
             return None
         first = h.start if h.first is None else h.first
         ends = [
-            t1
-            for t0, t1, _, kept in self._powers
-            if t1 > first and t0 < h.last and self._end.audible(_db(kept))
+            c.end
+            for c in self._heard
+            if c.end > first and c.start < h.last and self._end.audible(_db(c.kept))
         ]
         return min(h.last, ends[-1]) if ends else None
 
     def _tail_drop(self, h: Hypothesis) -> float:
         """dB between the phrase and the unknown sound the recognizer heard after it (after
         echo cancellation); 0 when less than ``MIN_SPREAD_CHUNKS`` chunks of it were heard."""
-        phrase = [kept for _, kept in self._during(h)]
+        phrase = [c.kept for c in self._during(h)]
         tail = self._inside(h.end, h.last) if h.last is not None else []
         if not phrase or len(tail) < MIN_SPREAD_CHUNKS:
             return 0.0
@@ -312,22 +343,31 @@ class Hearing:
     def _spread(self, h: Hypothesis) -> float:
         """dB between the phrase's loud and quiet chunks (90th and 10th percentile, after
         echo cancellation); infinite for fewer than ``MIN_SPREAD_CHUNKS``."""
-        levels = sorted(_db(kept) for _, kept in self._during(h))
+        levels = sorted(_db(c.kept) for c in self._during(h))
         if len(levels) < MIN_SPREAD_CHUNKS:
             return math.inf
         last = len(levels) - 1
         return levels[int(0.9 * last)] - levels[int(0.1 * last)]
+
+    def _band_spread(self, h: Hypothesis) -> float:
+        """The same, in the band of ``SPREAD_BANDS_HZ`` where it is largest (linear
+        percentiles)."""
+        bands = np.array([c.bands for c in self._during(h)])
+        if len(bands) < MIN_SPREAD_CHUNKS:
+            return math.inf
+        spread = np.percentile(bands, 90, axis=0) - np.percentile(bands, 10, axis=0)
+        return float(spread.max())
 
     def _mostly_echo(self, hypothesis: Hypothesis) -> bool:
         """Did echo cancellation remove most of what the microphone heard while the phrase
         was spoken? Then what was recognized is what is left of the coach's own voice."""
         if self._echo is None:
             return False
-        during = self._during(hypothesis) or [(raw, kept) for _, _, raw, kept in self._powers]
+        during = self._during(hypothesis) or list(self._heard)
         if not during:
             return False
-        raw = sum(r for r, _ in during)
-        kept = sum(k for _, k in during)
+        raw = sum(c.raw for c in during)
+        kept = sum(c.kept for c in during)
         return _kept_db(raw, kept) < self._echo_floor()
 
     def _echo_floor(self) -> float:
@@ -439,6 +479,7 @@ class Hearing:
             self._prominence(hypothesis),
             self._spread(hypothesis),
             self._tail_drop(hypothesis),
+            self._band_spread(hypothesis),
         )
         if self._on_final is not None:
             self._on_final(hypothesis, around)
@@ -454,7 +495,7 @@ class Hearing:
                 hypothesis.start,
                 hypothesis.end,
                 self._echo_floor(),
-                " ".join(f"{_kept_db(r, k):.0f}" for r, k in self._during(hypothesis)),
+                " ".join(f"{_kept_db(c.raw, c.kept):.0f}" for c in self._during(hypothesis)),
             )
             return None
         if command is None:

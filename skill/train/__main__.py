@@ -17,7 +17,7 @@ SWITCHES = {
     "said_alone": "drawn-out ends, more words and bits of talk said alone",
     "cmn": "features normalized online by their recent mean, as Vosk does",
     "microphones": "half the clips coloured by a random microphone's response",
-    "rooms": "half the clips get one more copy, said in a room",
+    "rooms": "every clip gets one more copy, said in a room",
 }
 
 

@@ -153,10 +153,11 @@ class Acoustics:
 
 
 #: with ``Acoustics.rooms``: share of the clips that get one more copy, said in a room (a user
-#: always speaks in one), and its reverberation time and wet level. The room copy comes last
+#: always speaks in one; all of them since the sixteenth session, half before: models/README,
+#: "Rooms"), and its reverberation time and wet level. The room copy comes last
 #: and shares copy 0's alignment like the others: copy 0 stays dry, since the flat start and
 #: the realignment read it, and a room's tail would smear every copy's labels
-ROOM_SHARE, ROOM_RT60, ROOM_WET = 0.5, (0.15, 0.7), (0.3, 0.9)
+ROOM_SHARE, ROOM_RT60, ROOM_WET = 1.0, (0.15, 0.7), (0.3, 0.9)
 
 
 def _augment(args: tuple[int, int, np.ndarray, int, bool, Acoustics]) -> list[np.ndarray]:

@@ -55,7 +55,7 @@ class Settings:
     #: half the training clips coloured by a random microphone's response, not a tilt
     #: (``augment.microphone``; models/README.md)
     microphones: bool = True
-    #: half the clips get one more copy, said in a room (``data.ROOM_SHARE``; models/README.md)
+    #: every clip gets one more copy, said in a room (``data.ROOM_SHARE``; models/README.md)
     rooms: bool = True
 
 

@@ -171,6 +171,7 @@ _LOOSEST = Settings(
     min_confidence_careful=0.0,
     min_confidence_speaking=0.0,
     min_level_spread_db=-math.inf,
+    min_band_spread_db=-math.inf,
     max_seconds_per_word=math.inf,
 )
 

@@ -100,6 +100,11 @@ def test_steady_noise_heard_as_a_phrase_is_not_a_command() -> None:
     assert d.decide(final("slower"), STROKING, False, Surroundings(level_spread_db=8.0)) is (
         Command.SLOWER
     )
+    # a whole level that moves (pink noise's), but no band that rises and falls
+    pink = Surroundings(level_spread_db=6.0, band_spread_db=6.5)
+    assert d.decide(final("help"), STROKING, False, pink) is None
+    spoken = Surroundings(level_spread_db=6.0, band_spread_db=14.0)
+    assert d.decide(final("help"), STROKING, False, spoken) is Command.HELP
     # whatever stands out; but not while the coach speaks (its residue blurs the level:
     # barge-in 88.9% / 91.7% with both rules off then, 84.7% / 84.7% with both on)
     loud = Surroundings(0.0, 20.0, 2.0)

@@ -50,7 +50,7 @@ def hear(recognizer: Says, pcm: list[bytes], **settings: float) -> list[str]:
     hearing = Hearing(
         recognizer,
         lambda: Listening(Mode.STROKING, speaking=False),
-        settings=Settings(min_level_spread_db=0.0, **settings),  # type: ignore[arg-type]
+        settings=Settings(min_level_spread_db=0.0, min_band_spread_db=0.0, **settings),  # type: ignore[arg-type]
     )
     found = [hearing.hear(Chunk(p, i * CHUNK)) for i, p in enumerate(pcm)]
     return [d.command.value for d in found if d is not None]

@@ -10,7 +10,7 @@ import numpy as np
 
 from skill.commands import Mode
 from skill.listen.decide import Detection, Hypothesis, Settings, Surroundings
-from skill.listen.hearing import Hearing, Listening
+from skill.listen.hearing import SPREAD_BANDS_HZ, Hearing, Listening, band_levels_db
 from skill.listen.mic import BLOCK, RATE, Chunk
 
 CHUNK = BLOCK / RATE
@@ -171,6 +171,30 @@ def test_steady_noise_keeps_its_level_and_speech_rises_and_falls() -> None:
     assert steady < 2.0 < 15.0 < spoken < 20.0
 
 
+def test_a_burst_of_pink_noise_keeps_every_band_s_level() -> None:
+    """1 s of pink noise at -15 dBFS was obeyed as "help" when the rule measured the whole
+    level (its few frequencies under 150 Hz move it by several dB; models/README)."""
+    rng = np.random.default_rng(3)
+    white = rng.normal(size=33 * BLOCK)
+    spectrum = np.fft.rfft(white) / np.sqrt(np.maximum(np.arange(len(white) // 2 + 1), 1))
+    pink = np.fft.irfft(spectrum, len(white))
+    pcm = np.clip(pink / pink.std() * 32768 * 10 ** (-15 / 20), -32768, 32767).astype(np.int16)
+    burst = [pcm[i * BLOCK : (i + 1) * BLOCK].tobytes() for i in range(33)]
+    quiet = tone(-80, 10, rng)
+    assert around(quiet, burst, quiet).band_spread_db < Settings().min_band_spread_db - 3.0
+
+
+def test_band_levels_put_a_tone_in_its_band() -> None:
+    t = np.arange(BLOCK) / RATE
+    for hz in (300, 1000, 2500, 6000):
+        pcm = (8000 * np.sin(2 * np.pi * hz * t)).astype(np.int16).tobytes()
+        levels = band_levels_db(pcm)
+        assert len(levels) == len(SPREAD_BANDS_HZ) - 1
+        loudest = int(np.argmax(levels))
+        assert SPREAD_BANDS_HZ[loudest] <= hz < SPREAD_BANDS_HZ[loudest + 1]
+        assert sorted(levels)[-1] - sorted(levels)[-2] > 30.0
+
+
 class CountsLoud:
     """A fake recognizer's ear: counts the loud chunks it is fed (above -26 dBFS) on its own
     clock (the quiet it was not fed does not count), and when the first of them began."""
@@ -234,7 +258,7 @@ def over_the_coach(
 
 #: the phrases in these tests are steady tones, which the steady-noise rule would reject: it
 #: is off (tested above)
-TONES = Settings(min_level_spread_db=0.0)
+TONES = Settings(min_level_spread_db=0.0, min_band_spread_db=0.0)
 
 
 def heard_over_the_coach(
@@ -337,7 +361,7 @@ def test_while_the_canceller_learns_a_phrase_the_running_result_holds_ends_the_u
     # "pause", the running result for 4 chunks, ends the utterance at once
     assert over_a_canceller_still_learning(TONES) == [(49, "pause")]
     # without that, it would not end while the coach goes on
-    never = Settings(min_level_spread_db=0.0, barge_in_chunks=10_000)
+    never = Settings(min_level_spread_db=0.0, min_band_spread_db=0.0, barge_in_chunks=10_000)
     assert over_a_canceller_still_learning(never) == []
 
 

@@ -113,7 +113,7 @@ def test_the_development_clips_hear_no_microphone_and_no_room(
             data._augment((seed, 7, x, 2, False, data.Acoustics(microphones=True)))
 
 
-def test_with_rooms_about_half_the_clips_get_one_more_copy_in_a_room(
+def test_with_rooms_room_share_of_the_clips_get_one_more_copy_in_a_room(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     x = synthesize(Voice("espeak", "en-us"), "next")
@@ -135,7 +135,7 @@ def test_with_rooms_about_half_the_clips_get_one_more_copy_in_a_room(
         assert all(np.array_equal(p, q) for p, q in zip(dry, wet[:3], strict=True))
         extra += len(wet) - 3
         assert len(wet) in (3, 4) and len(rooms) == extra
-    assert 10 <= extra <= 30
+    assert abs(extra - 40 * data.ROOM_SHARE) <= 10 and extra >= 1
     assert all(data.ROOM_RT60[0] <= t <= data.ROOM_RT60[1] for t in rooms)
 
 
