@@ -73,7 +73,8 @@ class HeardChunk(NamedTuple):
     end: float
     raw: float  #: power as the microphone heard it
     kept: float  #: power after echo cancellation
-    bands: tuple[float, ...]  #: dB in each of ``SPREAD_BANDS_HZ``, after echo cancellation
+    pcm: bytes  #: the audio after echo cancellation (its band levels are only worked out for
+    #: a phrase the recognizer heard in it, not for every chunk)
 
 
 def band_levels_db(pcm: bytes) -> tuple[float, ...]:
@@ -206,7 +207,7 @@ class Hearing:
         seconds = len(pcm) / 2 / RATE
         start, self._clock = self._clock, self._clock + seconds
         raw, kept = 10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)
-        self._heard.append(HeardChunk(start, self._clock, raw, kept, band_levels_db(pcm)))
+        self._heard.append(HeardChunk(start, self._clock, raw, kept, pcm))
         # while the coach speaks, a chunk that lost most of its power to echo cancellation
         # is what is left of the coach's voice: quiet, for listening (the recognizer is not
         # kept busy by it, and an utterance over the coach ends when the user stops)
@@ -352,7 +353,7 @@ class Hearing:
     def _band_spread(self, h: Hypothesis) -> float:
         """The same, in the band of ``SPREAD_BANDS_HZ`` where it is largest (linear
         percentiles)."""
-        bands = np.array([c.bands for c in self._during(h)])
+        bands = np.array([band_levels_db(c.pcm) for c in self._during(h)])
         if len(bands) < MIN_SPREAD_CHUNKS:
             return math.inf
         spread = np.percentile(bands, 90, axis=0) - np.percentile(bands, 10, axis=0)
