@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import Pool
 
 import numpy as np
@@ -14,6 +14,7 @@ from skill.train.lexicon import as_command, phonemize
 from skill.train.synth import COACH_VOICES, DEV_VOICES, Voice, synthesize, training_voices
 from skill.train.text import (
     DEV_SENTENCES,
+    DEV_SENTENCES_OPENING,
     DEV_SENTENCES_PLAIN,
     coach_lines,
     command_phrases,
@@ -135,6 +136,10 @@ def _synth(job: Job) -> tuple[int, np.ndarray | None]:
 #: get it too, so that a slow end alone does not make a command (it did not remove the
 #: unknown sound the recognizer hears after a held-out voice's phrase: models/README.md)
 LENGTHEN = 0.4
+#: with ``breaths``: share of the commands, words and talk that start with a faint breath
+#: (``augment.breath``; models/README.md, "A development set big enough to tune on, with
+#: breaths")
+BREATH = 0.3
 
 _BG: list[np.ndarray] = []  #: talk clips: other people's speech for babble
 _COACH: list[np.ndarray] = []  #: the coach's own lines
@@ -160,17 +165,22 @@ class Acoustics:
 ROOM_SHARE, ROOM_RT60, ROOM_WET = 1.0, (0.15, 0.7), (0.3, 0.9)
 
 
-def _augment(args: tuple[int, int, np.ndarray, int, bool, Acoustics]) -> list[np.ndarray]:
+def _augment(
+    args: tuple[int, int, np.ndarray, int, bool, bool, Acoustics],
+) -> list[np.ndarray]:
     """Copies of one base clip, each coloured half the time (``_colour``): copy 0 light
     (level, floor noise), copy 1 heavy, the others with speech underneath, and with
     ``Acoustics.rooms`` sometimes one more, in a room (its own draws: the other copies stay
-    as they were); with ``lengthen``, the end of some clips is drawn out (in all their
-    copies)."""
-    seed, idx, x, copies, lengthen, heard = args
+    as they were); with ``lengthen``, the end of some clips is drawn out, and with
+    ``breaths`` some start with a breath (its own draws too), in all their copies."""
+    seed, idx, x, copies, lengthen, breaths, heard = args
     rng = np.random.default_rng([seed, idx])
     before, after = rng.uniform(0.15, 0.6), rng.uniform(0.25, 0.6)
     said = A.lengthen_end(x, rng) if lengthen and rng.random() < LENGTHEN else x
     base = A.pad(said, before, after)
+    breath = np.random.default_rng([seed, idx, 2])
+    if breaths and breath.random() < BREATH:
+        base = A.breath(base, breath)
     out = []  # the copies keep the timing of copy 0, whose alignment they share
     for c in range(copies):
         y = _colour(base, rng, heard.microphones)
@@ -245,10 +255,12 @@ def build(
     noise_only: int,
     lengthen: bool = False,
     heard: Acoustics = Acoustics(),
+    breaths: bool = False,
 ) -> list[Utt]:
     """Synthesize and augment ``jobs`` (2 workers), heard through ``heard``, and add
     ``noise_only`` background clips; with ``lengthen``, the end of some commands and words
-    said alone is drawn out."""
+    said alone is drawn out; with ``breaths``, some commands, words and talk start with a
+    breath."""
     global _BG, _COACH
     with Pool(WORKERS) as pool:
         got = dict(pool.imap_unordered(_synth, jobs, chunksize=8))
@@ -267,6 +279,7 @@ def build(
                     wavs[j.idx],
                     j.copies,
                     lengthen and j.kind in ("cmd", "word"),
+                    breaths and j.kind in ("cmd", "word", "talk"),
                     heard,
                 )
                 for j in ok
@@ -321,11 +334,16 @@ TRAIN_RATES = 2
 
 
 def training_set(
-    seed: int, scale: float, said_alone: bool, heard: Acoustics = Acoustics()
+    seed: int,
+    scale: float,
+    said_alone: bool,
+    heard: Acoustics = Acoustics(),
+    breaths: bool = False,
 ) -> list[Utt]:
     """The training set: every training voice, heard through ``heard``; ``scale`` < 1 makes
     a smaller, faster one; ``said_alone`` adds drawn-out ends and words and bits of talk said
-    alone (the shipped recipe since 2026-11-26, third session; models/README.md)."""
+    alone (the shipped recipe since 2026-11-26, third session; models/README.md);
+    ``breaths``, a breath before some of them (``BREATH``)."""
     voices = training_voices()
     coach = coach_lines()
     word_voices, word_copies, n_spans = (
@@ -344,35 +362,47 @@ def training_set(
         n_spans=int(n_spans * scale),
         rates=TRAIN_RATES,
     )
-    return build(jobs, seed, int(300 * scale), lengthen=said_alone, heard=heard)
+    return build(jobs, seed, int(300 * scale), lengthen=said_alone, heard=heard, breaths=breaths)
 
 
-#: template sentences in the development talk (with the development-only sentences: about 70
-#: minutes, so that one false accept moves the tuned rate by under 1 per hour)
+#: template sentences in the development talk (with the development-only sentences: about 90
+#: minutes a draw)
 DEV_TALK = 400
+#: the development set is said this many times over, each draw with its own speaking rates,
+#: pitches, speaker effects and distortions: a false accept in talk is a rare event (3 to 12 in
+#: 70 minutes), and with one draw a new draw of the same sentences changed most of the tuned
+#: rules (models/README.md, "A development set big enough to tune on, with breaths")
+DEV_DRAWS = 3
 
 
-def dev_set(seed: int, said_alone: bool) -> list[Utt]:
+def dev_set(seed: int, said_alone: bool, draws: int = DEV_DRAWS) -> list[Utt]:
     """The development set (``synth.DEV_VOICES``, voices of training engines never trained
-    on) for tuning rejection, with development-only talk (``text.DEV_SENTENCES`` and
-    ``DEV_SENTENCES_PLAIN``, each said by every development voice, as said and heavily
-    distorted: people talk in the room they give commands in) besides the training kinds;
-    each voice says each command at one rate (drawn); a quarter of the
-    coach's lines, said by the coach's voices, go under its commands. With ``said_alone`` it
-    has the short talk said alone and drawn-out ends too."""
+    on) for tuning rejection, with development-only talk (``text.DEV_SENTENCES``,
+    ``DEV_SENTENCES_PLAIN`` and ``DEV_SENTENCES_OPENING``, each said by every development
+    voice, as said and heavily distorted: people talk in the room they give commands in)
+    besides the training kinds; each voice says each command at one rate (drawn) per draw; a
+    quarter of the coach's lines, said by the coach's voices, go under its commands. With
+    ``said_alone`` it has the short talk said alone and drawn-out ends too. It always has
+    the breaths (``BREATH``), whether the model was trained with them or not: users breathe.
+    ``draws`` draws, each from its own seed."""
     words = tuple(short_talk()) if said_alone else ()
-    jobs = plan(
-        seed + 7777,
-        list(DEV_VOICES),
-        0,
-        DEV_TALK,
-        1,
-        3,
-        DEV_SENTENCES + DEV_SENTENCES_PLAIN,
-        coach_lines()[::4],
-        words=words,
-        rates=1,
-        talk_voices=len(DEV_VOICES),
-        talk_copies=2,
-    )
-    return build(jobs, seed + 7777, 20, lengthen=said_alone)
+    out: list[Utt] = []
+    for d in range(draws):
+        s = seed + 7777 + d
+        jobs = plan(
+            s,
+            list(DEV_VOICES),
+            0,
+            DEV_TALK,
+            1,
+            3,
+            DEV_SENTENCES + DEV_SENTENCES_PLAIN + DEV_SENTENCES_OPENING,
+            coach_lines()[::4],
+            words=words,
+            rates=1,
+            talk_voices=len(DEV_VOICES),
+            talk_copies=2,
+        )
+        utts = build(jobs, s, 20, lengthen=said_alone, breaths=True)
+        out += [replace(u, uid=f"d{d}{u.uid}") for u in utts]
+    return out

@@ -277,6 +277,75 @@ DEV_SENTENCES_PLAIN: tuple[str, ...] = (
 )
 
 
+#: More development-only talk (seventeenth session): sentences that open with a command word
+#: or say one after a short pause ("wait, did you...", "harder than i thought..."), the shape of
+#: every false accept over babble so far, and more command words inside sentences. With the
+#: other two lists said in three draws (``data.DEV_DRAWS``) the development talk has about 40
+#: false accepts under the shipped rules for the tuning to weigh, not 5 (models/README.md, "A
+#: development set big enough to tune on, with breaths").
+DEV_SENTENCES_OPENING: tuple[str, ...] = (
+    "wait, did you leave the oven on?",
+    "harder than i thought it would be, this job.",
+    "resume writing can wait until the weekend.",
+    "next, we really need to sort out the car insurance.",
+    "stop me if i am talking too much.",
+    "softer towels would be nice, these are a bit rough.",
+    "help yourself to the grapes in the fridge later.",
+    "faster internet would make working from home easier.",
+    "slower mornings are the best thing about holidays.",
+    "repeat after me, i will not check my email tonight.",
+    "firmer mattresses are supposed to be better for backs.",
+    "louder neighbours i have never heard in my life.",
+    "quieter now that the traffic has gone.",
+    "lighter meals in the evening help me sleep.",
+    "how long until the pizza arrives, do you know?",
+    "what is next for your sister after university?",
+    "continue straight past the church and turn left, she said.",
+    "go back to sleep, i told the dog.",
+    "skip the part about the plumber, it was boring.",
+    "the back door sticks when it is damp outside.",
+    "i will be right back, i need to grab my glasses.",
+    "we stopped at that little cafe on the way back.",
+    "i stopped going to yoga when it moved to mondays.",
+    "it helps to breathe out when you press down.",
+    "he always speaks louder when he is on the phone.",
+    "the heater is quieter than the old one.",
+    "next to the lamp, there is a spare bottle of oil.",
+    "my back is fine, it is my neck that hurts.",
+    "you go slower on the left side, i noticed.",
+    "harder to say than to do, honestly.",
+    "the next door cat was in our garden again.",
+    "don't stop, that is perfect.",
+    "wait until you hear what my boss said.",
+    "the softer pillow is in the cupboard.",
+    "that help desk kept me on hold for an hour.",
+    "lower down, near the hips, that is it.",
+    "you could press a little firmer on the shoulders if you want.",
+    "how long did you say the oil takes to warm up?",
+    "i think the stop for the airport bus moved.",
+    "we can finish the film tomorrow night.",
+    "end of the month is always so busy at work.",
+    "i need more time off, honestly.",
+    "can you move the lamp a bit, it is in my eyes?",
+    "let me turn over in a minute.",
+    "that bit along the shoulder is lovely.",
+    "my back feels like it belongs to someone else.",
+    "do not forget, we have the dentist on thursday.",
+    "i keep thinking about what you said yesterday.",
+    "is it okay if i close my eyes for a while?",
+    "the rain has stopped, finally.",
+    "we should get one of those massage tables one day.",
+    "your hands smell of almonds now.",
+    "mm, that is so good, just there.",
+    "oh, a bit to the left, yes.",
+    "ouch, no, that is fine, keep going.",
+    "i could fall asleep right now.",
+    "next saturday is the wedding, do not forget.",
+    "slower traffic keeps to the left, remember.",
+    "finish your tea before it goes cold.",
+)
+
+
 def coach_lines() -> tuple[str, ...]:
     """What the coach itself says in the bundled routines (instructions, tips, safety notes,
     pressure lines, closing): trained as ordinary talk and used as the coach's voice under

@@ -62,6 +62,13 @@ BABBLE_SHARE = 0.05
 BABBLE_FA_WEIGHT = FA_WEIGHT * BABBLE_SHARE
 #: the babble under the talk: this many talkers of the development talk, this far under it
 BABBLE_TALKERS, BABBLE_SNR_DB = 4, 10.0
+#: the rules chosen may obey at most this share fewer of the light copies of the command
+#: clips (the commands as said, in a quiet room) than the most accurate setting tried: the
+#: objective may trade accuracy for false accepts only among rules that hear plain commands.
+#: Without it the tuning gave up 16 points of them on one draw of the development set for four
+#: false accepts in its talk (models/README.md, "A development set big enough to tune on, with
+#: breaths")
+LIGHT_MARGIN = 0.02
 
 
 #: [unk] costs tried (entry:per-frame:command-phone): a cheaper [unk] rejects more single
@@ -104,6 +111,7 @@ class Score:
     unk: UnkCosts
     settings: dict[str, float]  #: the tuned listening settings (``TUNED``)
     accuracy: float  #: command clips heard as exactly the right command
+    light_accuracy: float  #: the same, of their light copies only
     false_accepts_per_hour: float  #: commands heard in the talk stream
     words_accepted: float  #: share of single non-command words heard as a command
     false_accepts_per_hour_over_babble: float  #: commands heard in the talk over babble
@@ -193,22 +201,35 @@ class Heard:
     talk_hours: float
     talk_babble: Finals  #: the talk with a babble under it (:func:`over_babble`)
     babble_hours: float
+    #: which command clips are light copies (copy 0); None: all of them
+    light: list[bool] | None = None
 
 
 def score(unk: UnkCosts, heard: Heard, values: dict[str, float]) -> Score:
     settings = replace(Settings(), **values)  # type: ignore[arg-type]
-    ok = sum(replay(hyps, settings) == [want] for want, hyps in heard.commands)
+    right = [replay(hyps, settings) == [want] for want, hyps in heard.commands]
+    which = heard.light if heard.light is not None else [True] * len(right)
+    light = [r for r, is_light in zip(right, which, strict=True) if is_light]
     fa = len(replay(heard.talk, settings))
     words = sum(bool(replay(hyps, settings)) for hyps in heard.words)
     fa_babble = len(replay(heard.talk_babble, settings))
     return Score(
         unk,
         values,
-        ok / max(1, len(heard.commands)),
+        sum(right) / max(1, len(right)),
+        sum(light) / max(1, len(light)),
         fa / heard.talk_hours,
         words / max(1, len(heard.words)),
         fa_babble / heard.babble_hours,
     )
+
+
+def choose(scores: list[Score]) -> Score:
+    """The best objective among the scores that obey at most ``LIGHT_MARGIN`` fewer light
+    copies than the most accurate one; of equals the first (the strictest setting, the first
+    cost)."""
+    floor = max(s.light_accuracy for s in scores) - LIGHT_MARGIN - 1e-9
+    return max((s for s in scores if s.light_accuracy >= floor), key=lambda s: s.value)
 
 
 def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) -> Score:
@@ -218,7 +239,7 @@ def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) ->
     talk_hours, babble_hours = len(talk_pcm) / RATE / 3600, len(babble_pcm) / RATE / 3600
     cmd_utts = [u for u in utts if u.kind == "cmd"]
     word_utts = [u for u in utts if u.kind == "word"]
-    best: Score | None = None
+    scores: list[Score] = []
     for unk in costs:
         write_graph(model_dir / "graph", lang, unk)
         rec = CommandRecognizer(model_dir, verify=False)
@@ -230,18 +251,17 @@ def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) ->
             talk_hours,
             possible(hear(rec, babble_pcm)),
             babble_hours,
+            [u.copy == 0 for u in cmd_utts],
         )
-        here = max(
-            (
-                score(unk, heard, dict(zip(GRID, c, strict=True)))
-                for c in itertools.product(*GRID.values())
-            ),
-            key=lambda s: s.value,  # the first of equals: the strictest
-        )
-        log.info("dev: [unk] %s -> %s (objective %.3f)", unk, here, here.value)
-        if best is None or here.value > best.value:
-            best = here
-    assert best is not None
+        here = [
+            score(unk, heard, dict(zip(GRID, c, strict=True)))
+            for c in itertools.product(*GRID.values())
+        ]
+        scores += here
+        top = choose(here)
+        log.info("dev: [unk] %s, its best alone -> %s (objective %.3f)", unk, top, top.value)
+    best = choose(scores)
+    log.info("dev: chose [unk] %s, %s (objective %.3f)", best.unk, best.settings, best.value)
     write_graph(model_dir / "graph", lang, best.unk)
     log.info(
         "dev: %d command clips, %d single words, %.1f min of talk",
@@ -266,6 +286,7 @@ def retune(
     info["dev"] = {
         "voices": [v.key for v in DEV_VOICES],
         "command_accuracy": round(best.accuracy, 3),
+        "light_command_accuracy": round(best.light_accuracy, 3),
         "false_accepts_per_hour": round(best.false_accepts_per_hour, 2),
         "single_words_accepted": round(best.words_accepted, 3),
         "false_accepts_per_hour_over_babble": round(best.false_accepts_per_hour_over_babble, 2),

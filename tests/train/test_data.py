@@ -40,9 +40,9 @@ def test_the_plan_and_augmentation_depend_only_on_the_seed() -> None:
     data._BG[:] = [synthesize(voices[1], "the towel is warm")]
     data._COACH[:] = [synthesize(COACH_VOICES[0], coach_lines()[0])]
     try:
-        first = data._augment((3, 7, x, 3, True, data.Acoustics(microphones=True)))
-        again = data._augment((3, 7, x, 3, True, data.Acoustics(microphones=True)))
-        other = data._augment((4, 7, x, 3, True, data.Acoustics(microphones=True)))
+        first = data._augment((3, 7, x, 3, True, False, data.Acoustics(microphones=True)))
+        again = data._augment((3, 7, x, 3, True, False, data.Acoustics(microphones=True)))
+        other = data._augment((4, 7, x, 3, True, False, data.Acoustics(microphones=True)))
     finally:
         data._BG.clear()
         data._COACH.clear()
@@ -58,9 +58,9 @@ def test_a_drawn_out_end_goes_into_every_copy_of_a_clip(monkeypatch: pytest.Monk
     data._BG[:] = [synthesize(Voice("espeak", "en-gb+f2"), "the towel is warm")]
     try:
         monkeypatch.setattr(data, "LENGTHEN", 0.0)
-        plain = data._augment((3, 7, x, 2, True, data.Acoustics(microphones=True)))
+        plain = data._augment((3, 7, x, 2, True, False, data.Acoustics(microphones=True)))
         monkeypatch.setattr(data, "LENGTHEN", 1.0)
-        drawn = data._augment((3, 7, x, 2, True, data.Acoustics(microphones=True)))
+        drawn = data._augment((3, 7, x, 2, True, False, data.Acoustics(microphones=True)))
     finally:
         data._BG.clear()
     assert len({len(c) for c in drawn}) == 1
@@ -80,16 +80,17 @@ def test_a_microphone_colours_speech_by_up_to_tens_of_db_and_repeats_from_its_se
     assert 6 < np.median(spreads) < 60
 
 
-def test_the_development_clips_hear_no_microphone_and_no_room(
+def test_the_development_clips_hear_no_microphone_and_no_room_but_always_breaths(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The development set is augmented as it always was (its scores stay comparable), the
-    training set with microphones and rooms when asked; without them no clip goes through
-    a microphone."""
+    """The development set hears no microphone and no room (its scores stay comparable) and
+    always has its breaths; the training set has microphones, rooms and breaths when asked."""
     asked: list[object] = []
+    breaths: list[object] = []
 
     def build(jobs: list[data.Job], seed: int, noise_only: int, **kw: object) -> list[data.Utt]:
         asked.append(kw.get("heard", data.Acoustics()))
+        breaths.append(kw.get("breaths", False))
         return []
 
     monkeypatch.setattr(data, "build", build)
@@ -97,7 +98,10 @@ def test_the_development_clips_hear_no_microphone_and_no_room(
     mic, room = data.Acoustics(microphones=True), data.Acoustics(rooms=True)
     data.training_set(1, 0.01, True, mic)
     data.training_set(1, 0.01, True, room)
-    assert asked == [data.Acoustics(), mic, room]
+    data.training_set(1, 0.01, True, breaths=True)
+    assert asked == [data.Acoustics()] * data.DEV_DRAWS + [mic, room, data.Acoustics()]
+    # users breathe before a command whatever the model was trained on
+    assert breaths == [True] * data.DEV_DRAWS + [False, False, True]
     monkeypatch.undo()
 
     x = synthesize(Voice("espeak", "en-us"), "next")
@@ -107,10 +111,10 @@ def test_the_development_clips_hear_no_microphone_and_no_room(
 
     monkeypatch.setattr(augment, "microphone", refuse)
     for seed in range(8):
-        data._augment((seed, 7, x, 2, False, data.Acoustics()))
+        data._augment((seed, 7, x, 2, False, False, data.Acoustics()))
     with pytest.raises(AssertionError, match="microphone"):
         for seed in range(8):
-            data._augment((seed, 7, x, 2, False, data.Acoustics(microphones=True)))
+            data._augment((seed, 7, x, 2, False, False, data.Acoustics(microphones=True)))
 
 
 def test_with_rooms_room_share_of_the_clips_get_one_more_copy_in_a_room(
@@ -128,9 +132,9 @@ def test_with_rooms_room_share_of_the_clips_get_one_more_copy_in_a_room(
     monkeypatch.setattr(data, "overlap", lambda y, *_: y)
     extra = 0
     for seed in range(40):
-        dry = data._augment((seed, 7, x, 3, False, data.Acoustics(microphones=True)))
+        dry = data._augment((seed, 7, x, 3, False, False, data.Acoustics(microphones=True)))
         assert len(dry) == 3 and len(rooms) == extra  # no room without ``rooms``
-        wet = data._augment((seed, 7, x, 3, False, data.Acoustics(True, True)))
+        wet = data._augment((seed, 7, x, 3, False, False, data.Acoustics(True, True)))
         # the room copy has its own draws: the others stay as they were
         assert all(np.array_equal(p, q) for p, q in zip(dry, wet[:3], strict=True))
         extra += len(wet) - 3
@@ -211,6 +215,30 @@ def test_a_drawn_out_end_lengthens_the_last_syllable_only() -> None:
 
 def test_the_end_of_silence_is_its_length() -> None:
     assert augment.speech_end(np.zeros(8000)) == 8000
+    assert augment.speech_start(np.zeros(8000)) == 0
+
+
+def test_a_breath_is_faint_and_comes_just_before_the_speech() -> None:
+    said = synthesize(Voice("espeak", "en-us"), "pause").astype(np.float64)
+    x = augment.pad(said, 0.5, 0.3)
+    start = augment.speech_start(x)
+    assert 0.5 * 16000 <= start < 0.7 * 16000
+    for seed in range(10):
+        y = augment.breath(x, np.random.default_rng(seed))
+        assert np.array_equal(y, augment.breath(x, np.random.default_rng(seed)))
+        assert len(y) == len(x)
+        added = y - x
+        assert not added[start:].any()  # the speech itself is untouched
+        where = np.nonzero(added)[0]
+        # 0.12-0.35 s long, ending at most 0.1 s before the speech
+        assert 0.1 * 16000 < len(where) <= 0.35 * 16000
+        assert start - 0.1 * 16000 - 1 <= where[-1] < start
+        # 40-60 dB under the speech's loudest 10 ms, as a whole
+        power = np.mean(added[where] ** 2)
+        loudest = max(np.mean(x[k : k + 160] ** 2) for k in range(0, len(x) - 160, 160))
+        assert -62 < 10 * np.log10(power / loudest) < -38
+    # no quiet before the speech: nothing is added
+    assert np.array_equal(augment.breath(said, np.random.default_rng(0)), said)
 
 
 def test_short_talk_said_alone_is_never_a_command() -> None:

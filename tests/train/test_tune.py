@@ -14,7 +14,10 @@ from skill.train.data import Utt
 from skill.train.tune import (
     BABBLE_SNR_DB,
     GRID,
+    LIGHT_MARGIN,
     Heard,
+    Score,
+    choose,
     format_costs,
     over_babble,
     parse_costs,
@@ -61,6 +64,30 @@ def test_score_weighs_accuracy_against_false_accepts() -> None:
     ) == (1.0, 10.0, 0.5, 20.0)
     assert strict.false_accepts_per_hour == strict.false_accepts_per_hour_over_babble == 0.0
     assert strict.value > loose.value
+
+
+def test_the_light_copies_accuracy_is_counted_apart() -> None:
+    right = (Command.PAUSE, [hyp("pause", 1.0, 1.4)])
+    wrong = (Command.PAUSE, [hyp("[unk]", 1.0, 1.4)])
+    heard = Heard([right, wrong, wrong], [], [], 0.1, [], 0.1, light=[True, False, False])
+    got = score(UnkCosts(), heard, {})
+    assert (got.accuracy, got.light_accuracy) == (1 / 3, 1.0)
+
+
+def test_the_rules_chosen_keep_the_light_copies_heard() -> None:
+    """A better objective bought with light copies is refused; within the margin it wins."""
+
+    def scored(light: float, value: float) -> Score:
+        # the value is all accuracy: no false accept, no word obeyed
+        return Score(UnkCosts(), {}, value, light, 0.0, 0.0, 0.0)
+
+    careful, strict = scored(0.90, 0.50), scored(0.90 - 2 * LIGHT_MARGIN, 0.60)
+    assert choose([careful, strict]) is careful
+    near = scored(0.90 - LIGHT_MARGIN / 2, 0.55)
+    assert choose([careful, strict, near]) is near
+    # of equals, the first
+    twin = scored(0.90, 0.50)
+    assert choose([careful, twin]) is careful
 
 
 def test_unk_costs_parse_as_entry_per_frame_and_command_phone() -> None:
