@@ -233,8 +233,8 @@ def choose(scores: list[Score]) -> Score:
 
 
 def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) -> Score:
-    """Try each [unk] cost and every rule setting of ``GRID``; write the best graph and return
-    its score."""
+    """Try each [unk] cost and every rule setting of ``GRID``; write the graph of the best
+    (:func:`choose`) and return its score."""
     talk_pcm, babble_pcm = talk_stream(utts, 0), over_babble(utts, 0)
     talk_hours, babble_hours = len(talk_pcm) / RATE / 3600, len(babble_pcm) / RATE / 3600
     cmd_utts = [u for u in utts if u.kind == "cmd"]
