@@ -34,7 +34,7 @@ class Settings:
 
     seed: int = 1  #: seeds data synthesis, augmentation, dither and training
     scale: float = 1.0  #: size of the synthetic data set
-    hidden: int = 256  #: TDNN width
+    hidden: int = 384  #: TDNN width (256 until the seventeenth session; models/README.md)
     epochs: tuple[int, ...] = (3, 3, 3, 7)  #: epochs per alignment pass (realign between)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
     specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
