@@ -88,6 +88,26 @@ def band_levels_db(pcm: bytes) -> tuple[float, ...]:
     return tuple(float(v) for v in 10 * np.log10(sums + 1.0))
 
 
+def _spread(phrase: list[HeardChunk]) -> float:
+    """dB between a phrase's loud and quiet chunks (90th and 10th percentile, after echo
+    cancellation); infinite for fewer than ``MIN_SPREAD_CHUNKS``."""
+    levels = sorted(_db(c.kept) for c in phrase)
+    if len(levels) < MIN_SPREAD_CHUNKS:
+        return math.inf
+    last = len(levels) - 1
+    return levels[int(0.9 * last)] - levels[int(0.1 * last)]
+
+
+def _band_spread(phrase: list[HeardChunk]) -> float:
+    """The same, in the band of ``SPREAD_BANDS_HZ`` where it is largest (linear
+    percentiles)."""
+    bands = np.array([band_levels_db(c.pcm) for c in phrase])
+    if len(bands) < MIN_SPREAD_CHUNKS:
+        return math.inf
+    spread = np.percentile(bands, 90, axis=0) - np.percentile(bands, 10, axis=0)
+    return float(spread.max())
+
+
 def _said(text: str) -> str:
     """The words of a result, its unknown sound left out."""
     return " ".join(text.replace(UNKNOWN, " ").split())
@@ -292,14 +312,14 @@ class Hearing:
         """(seconds, cleaned power) of the chunks heard wholly between ``lo`` and ``hi``."""
         return [(c.end - c.start, c.kept) for c in self._heard if lo <= c.start and c.end <= hi]
 
-    def _prominence(self, h: Hypothesis) -> float:
-        """dB between the phrase and the sound around it (after echo cancellation): the
-        sound just before it, and just after it when there is sound after it; 0 when it
-        was silence before: then the usual rules decide. A user speaking over a background
-        stands out on both sides; a word said louder inside a sentence does not. Sound
-        before it under the quiet margin is a background too when the recognizer took it
-        for words (babble the noise floor has followed up: ``BACKGROUND_SECONDS``)."""
-        phrase = [c.kept for c in self._during(h)]
+    def _prominence(self, h: Hypothesis, phrase_chunks: list[HeardChunk]) -> float:
+        """dB between the phrase (``phrase_chunks``) and the sound around it (after echo
+        cancellation): the sound just before it, and just after it when there is sound after
+        it; 0 when it was silence before: then the usual rules decide. A user speaking over a
+        background stands out on both sides; a word said louder inside a sentence does not.
+        Sound before it under the quiet margin is a background too when the recognizer took
+        it for words (babble the noise floor has followed up: ``BACKGROUND_SECONDS``)."""
+        phrase = [c.kept for c in phrase_chunks]
         since = h.start - LEAD_SECONDS if h.first is None else max(h.first, h.start - LEAD_SECONDS)
         lead = self._inside(since, h.start)
         tail = self._inside(h.end, h.end + LEAD_SECONDS)
@@ -332,39 +352,23 @@ class Hearing:
         ]
         return min(h.last, ends[-1]) if ends else None
 
-    def _tail_drop(self, h: Hypothesis) -> float:
-        """dB between the phrase and the unknown sound the recognizer heard after it (after
-        echo cancellation); 0 when less than ``MIN_SPREAD_CHUNKS`` chunks of it were heard."""
-        phrase = [c.kept for c in self._during(h)]
+    def _tail_drop(self, h: Hypothesis, phrase_chunks: list[HeardChunk]) -> float:
+        """dB between the phrase (``phrase_chunks``) and the unknown sound the recognizer heard
+        after it (after echo cancellation); 0 when less than ``MIN_SPREAD_CHUNKS`` chunks of it
+        were heard."""
+        phrase = [c.kept for c in phrase_chunks]
         tail = self._inside(h.end, h.last) if h.last is not None else []
         if not phrase or len(tail) < MIN_SPREAD_CHUNKS:
             return 0.0
         return _mean_db(phrase) - _mean_db([k for _, k in tail])
 
-    def _spread(self, h: Hypothesis) -> float:
-        """dB between the phrase's loud and quiet chunks (90th and 10th percentile, after
-        echo cancellation); infinite for fewer than ``MIN_SPREAD_CHUNKS``."""
-        levels = sorted(_db(c.kept) for c in self._during(h))
-        if len(levels) < MIN_SPREAD_CHUNKS:
-            return math.inf
-        last = len(levels) - 1
-        return levels[int(0.9 * last)] - levels[int(0.1 * last)]
-
-    def _band_spread(self, h: Hypothesis) -> float:
-        """The same, in the band of ``SPREAD_BANDS_HZ`` where it is largest (linear
-        percentiles)."""
-        bands = np.array([band_levels_db(c.pcm) for c in self._during(h)])
-        if len(bands) < MIN_SPREAD_CHUNKS:
-            return math.inf
-        spread = np.percentile(bands, 90, axis=0) - np.percentile(bands, 10, axis=0)
-        return float(spread.max())
-
-    def _mostly_echo(self, hypothesis: Hypothesis) -> bool:
+    def _mostly_echo(self, phrase_chunks: list[HeardChunk]) -> bool:
         """Did echo cancellation remove most of what the microphone heard while the phrase
-        was spoken? Then what was recognized is what is left of the coach's own voice."""
+        was spoken (``phrase_chunks``; all the chunks kept if none)? Then what was recognized
+        is what is left of the coach's own voice."""
         if self._echo is None:
             return False
-        during = self._during(hypothesis) or list(self._heard)
+        during = phrase_chunks or list(self._heard)
         if not during:
             return False
         raw = sum(c.raw for c in during)
@@ -475,12 +479,13 @@ class Hearing:
         """The command in a final result, if it is one to obey."""
         self._in_words = False
         self._partial, self._stable = "", 0
+        phrase = self._during(hypothesis)  # the deque does not change while it is judged
         around = Surroundings(
             self._pauses.before(hypothesis, speaking, self._last_sound(hypothesis)),
-            self._prominence(hypothesis),
-            self._spread(hypothesis),
-            self._tail_drop(hypothesis),
-            self._band_spread(hypothesis),
+            self._prominence(hypothesis, phrase),
+            _spread(phrase),
+            self._tail_drop(hypothesis, phrase),
+            _band_spread(phrase),
         )
         if self._on_final is not None:
             self._on_final(hypothesis, around)
@@ -488,7 +493,7 @@ class Hearing:
         if command is not None and speaking and not self._echo_learnt():
             log.debug("rejected %r: the echo canceller has not learnt the room", hypothesis.text)
             return None
-        if command is not None and speaking and self._mostly_echo(hypothesis):
+        if command is not None and speaking and self._mostly_echo(phrase):
             log.debug(
                 "rejected %r: it was mostly the coach's own voice (%.2f-%.2f s, under "
                 "%.1f dB kept; dB kept per chunk: %s)",
@@ -496,7 +501,7 @@ class Hearing:
                 hypothesis.start,
                 hypothesis.end,
                 self._echo_floor(),
-                " ".join(f"{_kept_db(c.raw, c.kept):.0f}" for c in self._during(hypothesis)),
+                " ".join(f"{_kept_db(c.raw, c.kept):.0f}" for c in phrase),
             )
             return None
         if command is None:

@@ -178,9 +178,10 @@ def _augment(
     before, after = rng.uniform(0.15, 0.6), rng.uniform(0.25, 0.6)
     said = A.lengthen_end(x, rng) if lengthen and rng.random() < LENGTHEN else x
     base = A.pad(said, before, after)
-    breath = np.random.default_rng([seed, idx, 2])
-    if breaths and breath.random() < BREATH:
-        base = A.breath(base, breath)
+    if breaths:
+        breath = np.random.default_rng([seed, idx, 2])
+        if breath.random() < BREATH:
+            base = A.breath(base, breath)
     out = []  # the copies keep the timing of copy 0, whose alignment they share
     for c in range(copies):
         y = _colour(base, rng, heard.microphones)
