@@ -110,7 +110,7 @@ def condition(
 
 def decode(rec: CommandRecognizer, x: np.ndarray) -> list[Command]:
     rec.reset()
-    return [d.command for d in stream(rec, x.tobytes())]
+    return [d.command for d in stream(rec, (x.tobytes(),))]
 
 
 def talk_stream(voice: str, rng: random.Random) -> np.ndarray:

@@ -13,7 +13,7 @@ import typer
 
 from skill.model import install as installer
 from skill.model.manifest import ModelError
-from skill.model.transcribe import DEFAULT_MODEL, transcribe
+from skill.model.transcribe import DEFAULT_MODEL, recognizer, transcribe
 
 models_app = typer.Typer(help="Install and list speech models.", no_args_is_help=True)
 
@@ -34,23 +34,38 @@ def resolve_model(model: str | None) -> Path:
 
 
 def transcribe_cmd(
-    files: Annotated[list[Path], typer.Argument(help="16 kHz mono 16-bit WAV files")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="audio files: WAV, FLAC, OGG or MP3, any sample rate and channels"),
+    ],
     json_out: Annotated[bool, typer.Option("--json", help="one JSON line per command")] = False,
     model: Annotated[
         str | None, typer.Option("--model", help="model dir or installed name")
     ] = None,
 ) -> None:
-    """Find the spoken commands in WAV files, streamed like the live microphone."""
+    """Find the spoken commands in audio files, streamed like the live microphone. A file
+    that cannot be read is reported and skipped; the exit status is then 2."""
     try:
-        for fd in transcribe(files, resolve_model(model)):
-            if json_out:
-                typer.echo(json.dumps(fd.as_json()))
-            else:
-                d = fd.detection
-                typer.echo(f"{fd.file}\t{d.start:6.2f}-{d.end:6.2f}\t{d.command.value}\t{d.text}")
+        rec = recognizer(resolve_model(model))
     except ModelError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from e
+    failed = False
+    for path in files:
+        try:
+            for fd in transcribe(rec, path):
+                if json_out:
+                    typer.echo(json.dumps(fd.as_json()))
+                else:
+                    d = fd.detection
+                    typer.echo(
+                        f"{fd.file}\t{d.start:6.2f}-{d.end:6.2f}\t{d.command.value}\t{d.text}"
+                    )
+        except ModelError as e:
+            typer.echo(f"error: {e}", err=True)
+            failed = True
+    if failed:
+        raise typer.Exit(2)
 
 
 @models_app.command("install")

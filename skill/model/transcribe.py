@@ -1,9 +1,8 @@
-"""Stream WAV files through the command recognizer exactly like the live microphone path."""
+"""Stream audio files through the command recognizer exactly like the live microphone path."""
 
 from __future__ import annotations
 
-import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from skill.commands import Mode, all_phrases
 from skill.listen.decide import Detection, Hypothesis, Surroundings
 from skill.listen.hearing import Hearing, Listening
 from skill.listen.mic import BLOCK, Chunk
-from skill.model.manifest import ModelError
+from skill.model.audiofile import pcm_blocks
 from skill.model.recognizer import SAMPLE_RATE, CommandRecognizer
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "coach-commands"
@@ -36,29 +35,28 @@ class FileDetection:
         }
 
 
-def read_pcm(path: Path) -> bytes:
-    """16 kHz mono int16 PCM of a WAV file (other formats: a clear error)."""
-    try:
-        with wave.open(str(path), "rb") as w:
-            if (w.getframerate(), w.getnchannels(), w.getsampwidth()) != (SAMPLE_RATE, 1, 2):
-                raise ModelError(
-                    f"{path}: need 16 kHz mono 16-bit WAV, got "
-                    f"{w.getframerate()} Hz, {w.getnchannels()} ch, "
-                    f"{8 * w.getsampwidth()}-bit (convert with: sox IN -r 16000 "
-                    f"-c 1 -b 16 OUT.wav)"
-                )
-            return w.readframes(w.getnframes())
-    except (wave.Error, EOFError) as e:
-        raise ModelError(f"{path}: not a readable WAV file ({e})") from e
+def _chunks(pcm: Iterable[bytes]) -> Iterator[Chunk]:
+    """``pcm`` cut into microphone-sized chunks (the last may be shorter), timed from its
+    start."""
+    step, fed, pending = BLOCK * 2, 0, b""
+    for piece in pcm:
+        data = pending + piece if pending else piece
+        whole = len(data) - len(data) % step
+        for i in range(0, whole, step):
+            yield Chunk(data[i : i + step], (fed + i) / 2 / SAMPLE_RATE)
+        fed, pending = fed + whole, data[whole:]
+    if pending:
+        yield Chunk(pending, fed / 2 / SAMPLE_RATE)
 
 
 def stream(
     rec: CommandRecognizer,
-    pcm: bytes,
+    pcm: Iterable[bytes],
     on_final: Callable[[Hypothesis, Surroundings], None] | None = None,
 ) -> Iterator[Detection]:
-    """Feed ``pcm`` in microphone-sized chunks through the live path
-    (:class:`~skill.listen.hearing.Hearing`, listening for ``rec.phrases``), then flush."""
+    """Feed 16 kHz mono int16 ``pcm`` (pieces of any size, one stream) in microphone-sized
+    chunks through the live path (:class:`~skill.listen.hearing.Hearing`, listening for
+    ``rec.phrases``), then flush."""
     said = tuple(rec.phrases)
     hearing = Hearing(
         rec,
@@ -66,9 +64,8 @@ def stream(
         settings=rec.listening_settings(),
         on_final=on_final,
     )
-    step = BLOCK * 2
-    for i in range(0, len(pcm), step):
-        found = hearing.hear(Chunk(pcm[i : i + step], i / 2 / SAMPLE_RATE))
+    for chunk in _chunks(pcm):
+        found = hearing.hear(chunk)
         if found is not None:
             yield found
     found = hearing.flush()
@@ -76,22 +73,28 @@ def stream(
         yield found
 
 
-def transcribe(
-    paths: list[Path], model_dir: Path = DEFAULT_MODEL, phrases: list[str] | None = None
-) -> Iterator[FileDetection]:
-    """Detections of every file; each file starts a fresh stream (times from file start)."""
+def recognizer(
+    model_dir: Path = DEFAULT_MODEL, phrases: list[str] | None = None
+) -> CommandRecognizer:
+    """The recognizer :func:`transcribe` listens with: ``model_dir`` checked and loaded,
+    listening for ``phrases`` (every command's by default)."""
     rec = CommandRecognizer(model_dir)
     rec.set_phrases(phrases if phrases is not None else all_phrases())
-    for path in paths:
-        pcm = read_pcm(path)
-        rec.reset()
-        for d in stream(rec, pcm):
-            yield FileDetection(str(path), d)
+    return rec
+
+
+def transcribe(rec: CommandRecognizer, path: Path) -> Iterator[FileDetection]:
+    """The commands in one audio file, heard as a fresh stream (times from its start)."""
+    rec.reset()
+    for d in stream(rec, pcm_blocks(path)):
+        yield FileDetection(str(path), d)
 
 
 if __name__ == "__main__":  # python -m skill.model.transcribe MODEL FILE... (for benchmarks)
     import json
     import sys
 
-    for fd in transcribe([Path(p) for p in sys.argv[2:]], Path(sys.argv[1])):
-        print(json.dumps(fd.as_json()))
+    listener = recognizer(Path(sys.argv[1]))
+    for p in sys.argv[2:]:
+        for fd in transcribe(listener, Path(p)):
+            print(json.dumps(fd.as_json()))

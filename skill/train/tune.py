@@ -154,7 +154,7 @@ def hear(rec: CommandRecognizer, pcm: np.ndarray) -> Finals:
     """Every final result of one stream heard through the live path, with its surroundings."""
     rec.reset()
     finals: Finals = []
-    for _ in stream(rec, pcm.tobytes(), lambda h, around: finals.append((h, around))):
+    for _ in stream(rec, (pcm.tobytes(),), lambda h, around: finals.append((h, around))):
         pass
     return finals
 

@@ -29,7 +29,7 @@ def rec(model_dir: Path) -> CommandRecognizer:
 
 def run(rec: CommandRecognizer, path: Path) -> list[Detection]:
     rec.reset()
-    return list(stream(rec, pcm(path)))
+    return list(stream(rec, (pcm(path),)))
 
 
 def test_heldout_accuracy_floor(rec: CommandRecognizer) -> None:
@@ -66,7 +66,7 @@ def test_grammar_restricts_commands(rec: CommandRecognizer) -> None:
 def test_silence_and_talk_give_no_commands(rec: CommandRecognizer) -> None:
     rec.set_phrases(grammar(Mode.STROKING))
     rec.reset()
-    assert list(stream(rec, bytes(16000 * 2 * 3))) == []
+    assert list(stream(rec, (bytes(16000 * 2 * 3),))) == []
     talk = run(rec, DATA / "talk__joe.wav")
     assert len(talk) <= 1, talk
 
@@ -82,5 +82,5 @@ def test_a_burst_of_noise_is_heard_faster_than_it_lasts(rec: CommandRecognizer) 
     noise = np.random.default_rng(0).normal(0.0, 0.05 * 32767, 16000 * 3)
     audio = np.concatenate([np.zeros(16000), noise, np.zeros(16000)]).astype(np.int16)
     began = time.process_time()
-    assert list(stream(rec, audio.tobytes())) == []
+    assert list(stream(rec, (audio.tobytes(),))) == []
     assert time.process_time() - began < len(audio) / 16000
