@@ -13,7 +13,7 @@ import typer
 
 from skill.model import install as installer
 from skill.model.manifest import ModelError
-from skill.model.transcribe import DEFAULT_MODEL, recognizer, transcribe
+from skill.model.transcribe import DEFAULT_MODEL, FileDetection, recognizer, transcribe
 
 models_app = typer.Typer(help="Install and list speech models.", no_args_is_help=True)
 
@@ -54,18 +54,17 @@ def transcribe_cmd(
     for path in files:
         try:
             for fd in transcribe(rec, path):
-                if json_out:
-                    typer.echo(json.dumps(fd.as_json()))
-                else:
-                    d = fd.detection
-                    typer.echo(
-                        f"{fd.file}\t{d.start:6.2f}-{d.end:6.2f}\t{d.command.value}\t{d.text}"
-                    )
+                typer.echo(json.dumps(fd.as_json()) if json_out else _line(fd))
         except ModelError as e:
             typer.echo(f"error: {e}", err=True)
             failed = True
     if failed:
         raise typer.Exit(2)
+
+
+def _line(fd: FileDetection) -> str:
+    d = fd.detection
+    return f"{fd.file}\t{d.start:6.2f}-{d.end:6.2f}\t{d.command.value}\t{d.text}"
 
 
 @models_app.command("install")

@@ -37,6 +37,16 @@ def test_transcribe_json(model_dir: Path, tmp_path: Path) -> None:
     assert 0.2 < lines[0]["start"] < lines[0]["end"] < 2.0
 
 
+def test_transcribe_prints_a_line_per_command_without_json(model_dir: Path) -> None:
+    clip = DATA / "next__next__0.wav"
+    r = CliRunner().invoke(app(), ["transcribe", str(clip), "--model", str(model_dir)])
+    assert r.exit_code == 0, r.output
+    file, times, command, text = r.stdout.strip().split("\t")
+    assert (file, command, text) == (str(clip), "next", "next")
+    start, end = (float(t) for t in times.split("-"))
+    assert 0.2 < start < end < 2.0
+
+
 def test_transcribe_reports_a_corrupt_model(model_copy: Path) -> None:
     conf = model_copy / "conf" / "model.conf"
     conf.write_text(conf.read_text().replace("--beam=10", "--beam=99"))  # same size
