@@ -18,6 +18,7 @@ SWITCHES = {
     "cmn": "features normalized online by their recent mean, as Vosk does",
     "microphones": "half the clips coloured by a random microphone's response",
     "rooms": "every clip gets one more copy, said in a room",
+    "narrowband": "some copies heard through a narrowband channel (a Bluetooth headset)",
     "breaths": "some commands, words and talk start with a faint breath",
 }
 

@@ -75,6 +75,16 @@ def band_limit(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.fft.irfft(spec, len(x))
 
 
+def low_pass(x: np.ndarray, cutoff: float) -> np.ndarray:
+    """Nothing much above ``cutoff`` Hz: an 8th-order roll-off (48 dB per octave), as a
+    narrowband channel leaves speech (a Bluetooth headset's 8 kHz call audio keeps up to
+    about 3.5 kHz, its wideband mode about 7 kHz; a cheap microphone rolls off at 5-8 kHz)."""
+    spec = np.fft.rfft(x.astype(np.float64))
+    f = np.fft.rfftfreq(len(x), 1 / SR)
+    spec /= np.sqrt(1 + (f / cutoff) ** 16)
+    return np.fft.irfft(spec, len(x))
+
+
 def tilt(x: np.ndarray, db_per_octave: float) -> np.ndarray:
     """Spectral tilt around 1 kHz (microphone / room coloration)."""
     spec = np.fft.rfft(x.astype(np.float64))

@@ -155,6 +155,9 @@ class Acoustics:
     microphones: bool = False
     #: ``ROOM_SHARE`` of the clips get one more copy, said in a room
     rooms: bool = False
+    #: ``NARROW_SHARE`` of the copies heard through a narrowband channel last
+    #: (``augment.low_pass``)
+    narrowband: bool = False
 
 
 #: with ``Acoustics.rooms``: share of the clips that get one more copy, said in a room (a user
@@ -164,6 +167,13 @@ class Acoustics:
 #: the realignment read it, and a room's tail would smear every copy's labels
 ROOM_SHARE, ROOM_RT60, ROOM_WET = 1.0, (0.15, 0.7), (0.3, 0.9)
 
+#: with ``Acoustics.narrowband``: share of the copies (the room copy too) heard through a
+#: channel that keeps nothing much above 3.3-7.5 kHz (a Bluetooth headset, a cheap
+#: microphone): the random microphones never cut the top, and the benchmark's microphone
+#: that does (low-pass at 3.5 kHz) lost the most commands (models/README.md, "Narrowband
+#: copies")
+NARROW_SHARE, NARROW_CUTOFF = 0.3, (3300.0, 7500.0)
+
 
 def _augment(
     args: tuple[int, int, np.ndarray, int, bool, bool, Acoustics],
@@ -171,7 +181,8 @@ def _augment(
     """Copies of one base clip, each coloured half the time (``_colour``): copy 0 light
     (level, floor noise), copy 1 heavy, the others with speech underneath, and with
     ``Acoustics.rooms`` sometimes one more, in a room (its own draws: the other copies stay
-    as they were); with ``lengthen``, the end of some clips is drawn out, and with
+    as they were), and with ``Acoustics.narrowband`` some copies narrowband (its own draws
+    too); with ``lengthen``, the end of some clips is drawn out, and with
     ``breaths`` some start with a breath (its own draws too), in all their copies."""
     seed, idx, x, copies, lengthen, breaths, heard = args
     rng = np.random.default_rng([seed, idx])
@@ -195,6 +206,12 @@ def _augment(
         if room.random() < ROOM_SHARE:
             y = A.reverb(base, room.uniform(*ROOM_RT60), room, float(room.uniform(*ROOM_WET)))
             out.append(_level(_colour(y, room, heard.microphones), room))
+    if heard.narrowband:
+        narrow = np.random.default_rng([seed, idx, 3])
+        for c, y in enumerate(out):
+            if narrow.random() < NARROW_SHARE:
+                cut = A.low_pass(y.astype(np.float64), narrow.uniform(*NARROW_CUTOFF))
+                out[c] = A.to_int16(cut, float(np.abs(y).max()) / 32767)
     return out
 
 

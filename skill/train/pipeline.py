@@ -57,6 +57,9 @@ class Settings:
     microphones: bool = True
     #: every clip gets one more copy, said in a room (``data.ROOM_SHARE``; models/README.md)
     rooms: bool = True
+    #: some copies heard through a narrowband channel (``data.NARROW_SHARE``; models/README.md,
+    #: "Narrowband copies")
+    narrowband: bool = True
     #: some training commands, words and talk start with a faint breath (``data.BREATH``; the
     #: development set always has them); tried in the seventeenth session and not kept
     #: (models/README.md): off
@@ -84,7 +87,11 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     torch.manual_seed(s.seed)
     torch.set_num_threads(2)
     train = data.training_set(
-        s.seed, s.scale, s.said_alone, data.Acoustics(s.microphones, s.rooms), s.breaths
+        s.seed,
+        s.scale,
+        s.said_alone,
+        data.Acoustics(s.microphones, s.rooms, s.narrowband),
+        s.breaths,
     )
     dev = data.dev_set(s.seed, s.said_alone)
     log.info("data: %d train, %d dev utterances (%.0f s)", len(train), len(dev), time.time() - t0)

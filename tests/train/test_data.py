@@ -80,6 +80,34 @@ def test_a_microphone_colours_speech_by_up_to_tens_of_db_and_repeats_from_its_se
     assert 6 < np.median(spreads) < 60
 
 
+def test_a_narrowband_channel_cuts_the_top_of_some_copies_and_leaves_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(data, "NARROW_CUTOFF", (3500.0, 3500.0))
+    x = (np.random.default_rng(0).normal(size=augment.SR) * 3000).astype(np.int16)
+
+    def top_db(y: np.ndarray) -> float:  # power above 5 kHz against 0.5-3 kHz
+        s = np.abs(np.fft.rfft(y.astype(np.float64))) ** 2
+        f = np.fft.rfftfreq(len(y), 1 / augment.SR)
+        return float(10 * np.log10(s[f > 5000].mean() / s[(f > 500) & (f < 3000)].mean()))
+
+    full = data.Acoustics(microphones=True, rooms=True)
+    narrow = data.Acoustics(microphones=True, rooms=True, narrowband=True)
+    plain = data._augment((3, 7, x, 3, True, False, full))
+    cut = data._augment((3, 7, x, 3, True, False, narrow))
+    assert all(
+        np.array_equal(p, q)
+        for p, q in zip(cut, data._augment((3, 7, x, 3, True, False, narrow)), strict=True)
+    )
+    changed = [not np.array_equal(p, q) for p, q in zip(plain, cut, strict=True)]
+    assert any(changed) and not all(changed)  # with this seed: copies 0 and 2 of 4
+    for p, q, c in zip(plain, cut, changed, strict=True):
+        assert len(p) == len(q)
+        if c:
+            assert top_db(q) < top_db(p) - 20  # 8th order: 25 dB at 5 kHz
+            assert np.abs(q).max() == pytest.approx(np.abs(p).max(), rel=0.01)
+
+
 def test_the_development_clips_hear_no_microphone_and_no_room_but_always_breaths(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
