@@ -44,17 +44,16 @@ def pcm_blocks(path: Path) -> Iterator[bytes]:
             if f.samplerate == SAMPLE_RATE
             else soxr.ResampleStream(f.samplerate, SAMPLE_RATE, 1, dtype="float32")
         )
-        frames = max(1, int(f.samplerate * BLOCK_SECONDS))
-        while True:
-            try:
-                block = f.read(frames, dtype="float32", always_2d=True)
-            except RuntimeError as e:
-                raise ModelError(f"{path}: the audio breaks off or is damaged ({e})") from e
-            last = len(block) < frames
-            mono = block.mean(axis=1, dtype=np.float32)
-            if resampler is not None:
-                mono = resampler.resample_chunk(mono, last=last)
-            if len(mono):
+        blocks = f.blocks(
+            max(1, int(f.samplerate * BLOCK_SECONDS)), dtype="float32", always_2d=True
+        )
+        try:
+            for block in blocks:
+                mono = block.mean(axis=1, dtype=np.float32)
+                if resampler is not None:
+                    mono = resampler.resample_chunk(mono)
                 yield _as_int16(mono)
-            if last:
-                return
+        except RuntimeError as e:
+            raise ModelError(f"{path}: the audio breaks off or is damaged ({e})") from e
+        if resampler is not None:  # what the resampler still holds
+            yield _as_int16(resampler.resample_chunk(np.zeros(0, np.float32), last=True))

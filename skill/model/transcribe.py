@@ -73,13 +73,11 @@ def stream(
         yield found
 
 
-def recognizer(
-    model_dir: Path = DEFAULT_MODEL, phrases: list[str] | None = None
-) -> CommandRecognizer:
+def recognizer(model_dir: Path = DEFAULT_MODEL) -> CommandRecognizer:
     """The recognizer :func:`transcribe` listens with: ``model_dir`` checked and loaded,
-    listening for ``phrases`` (every command's by default)."""
+    listening for every command's phrases."""
     rec = CommandRecognizer(model_dir)
-    rec.set_phrases(phrases if phrases is not None else all_phrases())
+    rec.set_phrases(all_phrases())
     return rec
 
 

@@ -170,8 +170,8 @@ ROOM_SHARE, ROOM_RT60, ROOM_WET = 1.0, (0.15, 0.7), (0.3, 0.9)
 #: with ``Acoustics.narrowband``: share of the copies (the room copy too) heard through a
 #: channel that keeps nothing much above 3.3-7.5 kHz (a Bluetooth headset, a cheap
 #: microphone): the random microphones never cut the top, and the benchmark's microphone
-#: that does (low-pass at 3.5 kHz) lost the most commands (models/README.md, "Narrowband
-#: copies")
+#: that does (low-pass at 3.5 kHz) lost the most commands; that microphone did not gain
+#: from it, the room and the other conditions did (models/README.md, "Narrowband copies")
 NARROW_SHARE, NARROW_CUTOFF = 0.3, (3300.0, 7500.0)
 
 
