@@ -312,18 +312,18 @@ class Hearing:
         """(seconds, cleaned power) of the chunks heard wholly between ``lo`` and ``hi``."""
         return [(c.end - c.start, c.kept) for c in self._heard if lo <= c.start and c.end <= hi]
 
-    def _prominence(self, h: Hypothesis, phrase_chunks: list[HeardChunk]) -> float:
-        """dB between the phrase (``phrase_chunks``) and the sound around it (after echo
-        cancellation): the sound just before it, and just after it when there is sound after
-        it; 0 when it was silence before: then the usual rules decide. A user speaking over a
-        background stands out on both sides; a word said louder inside a sentence does not.
-        Sound before it under the quiet margin is a background too when the recognizer took
-        it for words (babble the noise floor has followed up: ``BACKGROUND_SECONDS``)."""
-        phrase = [c.kept for c in phrase_chunks]
+    def _prominence(self, h: Hypothesis, phrase_db: float | None) -> float:
+        """dB between the phrase (its mean level ``phrase_db``, None when none of it was
+        heard) and the sound around it (after echo cancellation): the sound just before it,
+        and just after it when there is sound after it; 0 when it was silence before: then
+        the usual rules decide. A user speaking over a background stands out on both sides; a
+        word said louder inside a sentence does not. Sound before it under the quiet margin
+        is a background too when the recognizer took it for words (babble the noise floor has
+        followed up: ``BACKGROUND_SECONDS``)."""
         since = h.start - LEAD_SECONDS if h.first is None else max(h.first, h.start - LEAD_SECONDS)
         lead = self._inside(since, h.start)
         tail = self._inside(h.end, h.end + LEAD_SECONDS)
-        if not phrase or not lead or h.end <= h.start:
+        if phrase_db is None or not lead or h.end <= h.start:
             return 0.0
         lead_db = _mean_db([k for _, k in lead])  # dBFS
         followed_up = (  # babble the floor followed up: under the margin, yet taken for words
@@ -335,7 +335,7 @@ class Hearing:
         tail_db = _mean_db([k for _, k in tail])
         if sum(d for d, _ in tail) >= MIN_TAIL_SECONDS and self._end.audible(tail_db):
             around = max(around, tail_db)
-        return _mean_db(phrase) - around
+        return phrase_db - around
 
     def _last_sound(self, h: Hypothesis) -> float | None:
         """End of the last sound of ``h`` (a final result) above the quiet margin: its last
@@ -352,15 +352,14 @@ class Hearing:
         ]
         return min(h.last, ends[-1]) if ends else None
 
-    def _tail_drop(self, h: Hypothesis, phrase_chunks: list[HeardChunk]) -> float:
-        """dB between the phrase (``phrase_chunks``) and the unknown sound the recognizer heard
-        after it (after echo cancellation); 0 when less than ``MIN_SPREAD_CHUNKS`` chunks of it
-        were heard."""
-        phrase = [c.kept for c in phrase_chunks]
+    def _tail_drop(self, h: Hypothesis, phrase_db: float | None) -> float:
+        """dB between the phrase (its mean level ``phrase_db``, None when none of it was
+        heard) and the unknown sound the recognizer heard after it (after echo
+        cancellation); 0 when less than ``MIN_SPREAD_CHUNKS`` chunks of it were heard."""
         tail = self._inside(h.end, h.last) if h.last is not None else []
-        if not phrase or len(tail) < MIN_SPREAD_CHUNKS:
+        if phrase_db is None or len(tail) < MIN_SPREAD_CHUNKS:
             return 0.0
-        return _mean_db(phrase) - _mean_db([k for _, k in tail])
+        return phrase_db - _mean_db([k for _, k in tail])
 
     def _mostly_echo(self, phrase_chunks: list[HeardChunk]) -> bool:
         """Did echo cancellation remove most of what the microphone heard while the phrase
@@ -480,11 +479,12 @@ class Hearing:
         self._in_words = False
         self._partial, self._stable = "", 0
         phrase = self._during(hypothesis)  # the deque does not change while it is judged
+        phrase_db = _mean_db([c.kept for c in phrase]) if phrase else None
         around = Surroundings(
             self._pauses.before(hypothesis, speaking, self._last_sound(hypothesis)),
-            self._prominence(hypothesis, phrase),
+            self._prominence(hypothesis, phrase_db),
             _spread(phrase),
-            self._tail_drop(hypothesis, phrase),
+            self._tail_drop(hypothesis, phrase_db),
             _band_spread(phrase),
         )
         if self._on_final is not None:
