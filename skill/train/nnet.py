@@ -79,8 +79,11 @@ def train(
     gen: torch.Generator,
     batch: int = 8,
     augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    bf16: bool = False,
 ) -> float:
-    """Train with Adam and a random subsampling phase per batch; returns last frame accuracy."""
+    """Train with Adam and a random subsampling phase per batch; returns last frame accuracy.
+    With ``bf16``, the forward pass runs in bfloat16 (CPU autocast): the weights, gradients,
+    optimizer and loss stay float32."""
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     steps = epochs * ((len(x) + batch - 1) // batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps, pct_start=0.15)
@@ -92,8 +95,9 @@ def train(
         for i in range(0, len(x), batch):
             b = perm[i : i + batch]
             phase = int(torch.randint(SUB, (1,), generator=gen))
-            xb = x[b].float()
-            out = net(augment(xb) if augment else xb, phase)
+            xb = augment(x[b].float()) if augment else x[b].float()
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                out = net(xb, phase).float()
             tgt = y[b][:, phase::SUB][:, : out.shape[1]]
             out = out[:, : tgt.shape[1]]
             loss = nn.functional.cross_entropy(
