@@ -95,7 +95,9 @@ def train(
         for i in range(0, len(x), batch):
             b = perm[i : i + batch]
             phase = int(torch.randint(SUB, (1,), generator=gen))
-            xb = augment(x[b].float()) if augment else x[b].float()
+            xb = x[b].float()
+            if augment:  # in float32, before the autocast
+                xb = augment(xb)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 out = net(xb, phase).float()
             tgt = y[b][:, phase::SUB][:, : out.shape[1]]
