@@ -210,7 +210,7 @@ def _augment(
         narrow = np.random.default_rng([seed, idx, 3])
         for c, y in enumerate(out):
             if narrow.random() < NARROW_SHARE:
-                cut = A.low_pass(y.astype(np.float64), narrow.uniform(*NARROW_CUTOFF))
+                cut = A.low_pass(y, narrow.uniform(*NARROW_CUTOFF))
                 out[c] = A.to_int16(cut, float(np.abs(y).max()) / 32767)
     return out
 
