@@ -2,7 +2,8 @@
 
 A :class:`Microphone` is owned by one thread (the listener). ``read`` returns the next
 chunk or None when none came in time: a stream that stops delivering is treated as
-lost, closed, and reopened by the owner when the device is back.
+lost, closed, and reopened by the owner when the device is back. A device that refuses
+16 kHz is opened at its own rate, and the owner's thread resamples what it reads.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+import soxr
 
 from skill.errors import CoachError
 
@@ -51,6 +53,8 @@ class Chunk:
 class InputStream(Protocol):
     """The part of ``sounddevice.RawInputStream`` the microphone uses."""
 
+    @property
+    def samplerate(self) -> float: ...
     def start(self) -> None: ...
     def stop(self) -> None: ...
     def close(self) -> None: ...
@@ -67,17 +71,30 @@ def sounddevice_stream(callback: Callable[..., None], device: Any) -> InputStrea
         raise MicUnavailable(
             f"no audio library: {exc}. Fix: apt-get install libportaudio2"
         ) from None
-    try:
+
+    def at(rate: int) -> InputStream:
         stream: InputStream = sd.RawInputStream(
-            samplerate=RATE,
-            blocksize=BLOCK,
+            samplerate=rate,
+            blocksize=BLOCK * rate // RATE,
             channels=1,
             dtype="int16",
             device=device,
             callback=callback,
         )
+        return stream
+
+    try:
+        return at(RATE)
     except Exception as exc:  # sounddevice raises PortAudioError, ValueError
-        raise MicUnavailable(f"cannot open the microphone ({exc})") from None
+        refused = exc
+    try:  # many USB microphones only take 44.1 or 48 kHz when PulseAudio is not in between
+        own = int(sd.query_devices(device, "input")["default_samplerate"])
+        if own == RATE:
+            raise refused
+        stream = at(own)
+    except Exception:
+        raise MicUnavailable(f"cannot open the microphone ({refused})") from None
+    log.info("the microphone refuses %d Hz: opened at %d Hz and resampled", RATE, own)
     return stream
 
 
@@ -96,6 +113,9 @@ class Microphone:
         self._queue: queue.Queue[Chunk] = queue.Queue(maxsize=200)
         self._stream: InputStream | None = None
         self._first: Chunk | None = None
+        self._resampler: soxr.ResampleStream | None = None
+        self._pending = np.zeros(0, dtype=np.int16)  #: resampled, not yet read
+        self._last = Chunk(b"", 0.0)  #: the last block read from a resampled stream
         self.level_db = -120.0
 
     @property
@@ -112,6 +132,8 @@ class Microphone:
             stream.close()
             raise MicUnavailable(f"cannot start the microphone ({exc})") from None
         self._stream = stream
+        if int(stream.samplerate) != RATE:
+            self._resampler = soxr.ResampleStream(stream.samplerate, RATE, 1, dtype="int16")
         self._first = self.read(start_timeout) if start_timeout > 0 else None
         if start_timeout > 0 and self._first is None:
             self.close()
@@ -120,14 +142,31 @@ class Microphone:
     def read(self, timeout: float) -> Chunk | None:
         """The next chunk, or None when the stream delivered nothing for ``timeout`` s."""
         if self._first is not None:
-            chunk, self._first = self._first, None
-            return chunk
-        try:
-            chunk = self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return None
+            first, self._first = self._first, None
+            return first
+        deadline = self._clock() + timeout
+        while (chunk := self._cut()) is None:
+            try:
+                got = self._queue.get(timeout=max(0.0, deadline - self._clock()))
+            except queue.Empty:
+                return None
+            if self._resampler is None:
+                chunk = got
+                break
+            self._last = got
+            self._pending = np.concatenate(
+                [self._pending, self._resampler.resample_chunk(np.frombuffer(got.pcm, np.int16))]
+            )
         self.level_db = chunk.level_db
         return chunk
+
+    def _cut(self) -> Chunk | None:
+        """The next 30 ms of the resampled audio, once it is all there (else None). Its time
+        is that of the last block read, less what is still pending after it."""
+        if len(self._pending) < BLOCK:
+            return None
+        pcm, self._pending = self._pending[:BLOCK], self._pending[BLOCK:]
+        return Chunk(pcm.tobytes(), self._last.t - len(self._pending) / RATE, self._last.overflowed)
 
     def close(self) -> None:
         stream, self._stream = self._stream, None
@@ -139,6 +178,7 @@ class Microphone:
                 log.debug("closing the input stream failed", exc_info=True)
         while not self._queue.empty():
             self._queue.get_nowait()
+        self._resampler, self._pending = None, np.zeros(0, dtype=np.int16)
 
     def _callback(self, data: Any, frames: int, time_info: Any, status: Any) -> None:
         # If the owner is stuck, drop audio rather than block PortAudio.

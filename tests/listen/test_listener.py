@@ -18,6 +18,8 @@ SILENCE = bytes(960)
 
 
 class FakeStream:
+    samplerate = 16000.0
+
     def __init__(self, callback: Callable[..., None]) -> None:
         self.callback = callback
         self.started = False
