@@ -20,6 +20,7 @@ SWITCHES = {
     "rooms": "every clip gets one more copy, said in a room",
     "narrowband": "some copies heard through a narrowband channel (a Bluetooth headset)",
     "breaths": "some commands, words and talk start with a faint breath",
+    "command_talk": "ordinary sentences with command words inside them in the training talk",
     "bf16": "the network's forward pass in training in bfloat16 (faster, same model format)",
 }
 

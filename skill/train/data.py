@@ -16,6 +16,7 @@ from skill.train.text import (
     DEV_SENTENCES,
     DEV_SENTENCES_OPENING,
     DEV_SENTENCES_PLAIN,
+    TALK_COMMAND_WORDS,
     coach_lines,
     command_phrases,
     other_words,
@@ -155,8 +156,8 @@ class Acoustics:
     microphones: bool = False
     #: ``ROOM_SHARE`` of the clips get one more copy, said in a room
     rooms: bool = False
-    #: ``NARROW_SHARE`` of the copies heard through a narrowband channel last
-    #: (``augment.low_pass``)
+    #: ``NARROW_SHARE`` of the copies heard through a narrowband channel, the last of their
+    #: distortions (``augment.low_pass``)
     narrowband: bool = False
 
 
@@ -193,6 +194,7 @@ def _augment(
         breath = np.random.default_rng([seed, idx, 2])
         if breath.random() < BREATH:
             base = A.breath(base, breath)
+    narrow = np.random.default_rng([seed, idx, 3]) if heard.narrowband else None
     out = []  # the copies keep the timing of copy 0, whose alignment they share
     for c in range(copies):
         y = _colour(base, rng, heard.microphones)
@@ -200,19 +202,21 @@ def _augment(
             y = heavy(y, rng, _BG)
         elif c > 1:
             y = overlap(y, rng, _BG, _COACH)
-        out.append(_level(y, rng))
+        out.append(_level(_narrow(y, narrow), rng))
     if heard.rooms:
         room = np.random.default_rng([seed, idx, 1])
         if room.random() < ROOM_SHARE:
             y = A.reverb(base, room.uniform(*ROOM_RT60), room, float(room.uniform(*ROOM_WET)))
-            out.append(_level(_colour(y, room, heard.microphones), room))
-    if heard.narrowband:
-        narrow = np.random.default_rng([seed, idx, 3])
-        for c, y in enumerate(out):
-            if narrow.random() < NARROW_SHARE:
-                cut = A.low_pass(y, narrow.uniform(*NARROW_CUTOFF))
-                out[c] = A.to_int16(cut, float(np.abs(y).max()) / 32767)
+            out.append(_level(_narrow(_colour(y, room, heard.microphones), narrow), room))
     return out
+
+
+def _narrow(y: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
+    """With a generator (``Acoustics.narrowband``), ``NARROW_SHARE`` of the copies through a
+    narrowband channel, before their level and floor noise (rounded to int16 once)."""
+    if rng is not None and rng.random() < NARROW_SHARE:
+        return A.low_pass(y, rng.uniform(*NARROW_CUTOFF))
+    return y
 
 
 def _colour(y: np.ndarray, rng: np.random.Generator, microphones: bool) -> np.ndarray:
@@ -351,17 +355,24 @@ SPANS = 2000
 TRAIN_RATES = 2
 
 
+#: with ``command_talk``: each sentence of ``text.TALK_COMMAND_WORDS`` is said by this many
+#: training voices, this many copies each (as said, heavily distorted; and the room copy)
+TALK_VOICES, TALK_COPIES = 3, 2
+
+
 def training_set(
     seed: int,
     scale: float,
     said_alone: bool,
     heard: Acoustics = Acoustics(),
     breaths: bool = False,
+    command_talk: bool = False,
 ) -> list[Utt]:
     """The training set: every training voice, heard through ``heard``; ``scale`` < 1 makes
     a smaller, faster one; ``said_alone`` adds drawn-out ends and words and bits of talk said
     alone (the shipped recipe since 2026-11-26, third session; models/README.md);
-    ``breaths``, a breath before some of them (``BREATH``)."""
+    ``breaths``, a breath before some of them (``BREATH``); ``command_talk``, the talk with
+    command words inside (``text.TALK_COMMAND_WORDS``, ``TALK_VOICES`` voices each)."""
     voices = training_voices()
     coach = coach_lines()
     word_voices, word_copies, n_spans = (
@@ -379,6 +390,9 @@ def training_set(
         words=tuple(short_talk()) if said_alone else (),
         n_spans=int(n_spans * scale),
         rates=TRAIN_RATES,
+        talk=TALK_COMMAND_WORDS[: int(len(TALK_COMMAND_WORDS) * scale)] if command_talk else (),
+        talk_voices=TALK_VOICES,
+        talk_copies=TALK_COPIES,
     )
     return build(jobs, seed, int(300 * scale), lengthen=said_alone, heard=heard, breaths=breaths)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from skill.commands import all_phrases, parse
-from skill.train import augment, data, synth
+from skill.train import augment, data, synth, text
 from skill.train.synth import (
     COACH_VOICES,
     DEV_VOICES,
@@ -282,6 +283,57 @@ def test_bits_of_talk_said_alone_never_hold_a_command_phrase() -> None:
     for c in cut:
         padded = f" {c} "
         assert not any(f" {p} " in padded for p in all_phrases()), c
+
+
+BENCH_TALK = Path(__file__).parents[2] / "bench" / "talk.txt"
+
+
+def _words(sentence: str) -> str:
+    return " ".join("".join(c for c in sentence.lower() if c.isalpha() or c in "' ").split())
+
+
+def test_training_talk_with_command_words_holds_them_and_is_never_held_out_talk() -> None:
+    """The training talk with command words inside has them (a command phrase in nearly
+    every sentence) and is neither a development sentence nor a benchmark one."""
+    talk = [_words(t) for t in text.TALK_COMMAND_WORDS]
+    assert len(set(talk)) == len(talk) >= 100
+    held = [
+        *text.DEV_SENTENCES,
+        *text.DEV_SENTENCES_PLAIN,
+        *text.DEV_SENTENCES_OPENING,
+        *(ln for ln in BENCH_TALK.read_text().splitlines() if not ln.startswith("#")),
+    ]
+    assert not set(talk) & {_words(t) for t in held}
+    holding = [t for t in talk if any(f" {p} " in f" {t} " for p in all_phrases())]
+    assert len(holding) >= 0.9 * len(talk)
+
+
+def test_training_talk_with_command_words_is_said_by_its_voices_and_copies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    planned: list[list[data.Job]] = []
+
+    def build(jobs: list[data.Job], seed: int, noise_only: int, **_: object) -> list[data.Utt]:
+        planned.append(jobs)
+        return []
+
+    monkeypatch.setattr(data, "build", build)
+    data.training_set(1, 0.1, True)
+    data.training_set(1, 0.1, True, command_talk=True)
+    without, with_talk = planned
+    mine = set(text.TALK_COMMAND_WORDS)
+    assert not any(j.text in mine for j in without)
+    said = [j for j in with_talk if j.text in mine]
+    n = int(len(text.TALK_COMMAND_WORDS) * 0.1)
+    assert [j.text for j in said] == [
+        t for t in text.TALK_COMMAND_WORDS[:n] for _ in range(data.TALK_VOICES)
+    ]
+    said_texts = text.TALK_COMMAND_WORDS[:n]
+    assert all(j.kind == "talk" and j.copies == data.TALK_COPIES for j in said)
+    assert all(len({j.voice for j in said if j.text == t}) == data.TALK_VOICES for t in said_texts)
+    # everything planned before it is as it was without it
+    first = with_talk.index(said[0])
+    assert with_talk[:first] == without[:first]
 
 
 def test_pico_gets_the_text_inside_its_markup_escaped() -> None:
