@@ -14,6 +14,12 @@ from skill.model.cli import register
 from .conftest import DATA
 
 
+def words(text: str) -> list[str]:
+    """The words the recognizer heard: the text may hold ``[unk]``, unknown sound around the
+    phrase that the listening rules allowed (a drawn-out last syllable)."""
+    return [w for w in text.split() if w != "[unk]"]
+
+
 def app() -> typer.Typer:
     a = typer.Typer()
     register(a)
@@ -33,7 +39,7 @@ def test_transcribe_json(model_dir: Path, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert [x["command"] for x in lines] == ["next"]
-    assert lines[0]["file"] == str(clip) and lines[0]["text"] == "next"
+    assert lines[0]["file"] == str(clip) and words(lines[0]["text"]) == ["next"]
     assert 0.2 < lines[0]["start"] < lines[0]["end"] < 2.0
 
 
@@ -42,7 +48,7 @@ def test_transcribe_prints_a_line_per_command_without_json(model_dir: Path) -> N
     r = CliRunner().invoke(app(), ["transcribe", str(clip), "--model", str(model_dir)])
     assert r.exit_code == 0, r.output
     file, times, command, text = r.stdout.strip().split("\t")
-    assert (file, command, text) == (str(clip), "next", "next")
+    assert (file, command, words(text)) == (str(clip), "next", ["next"])
     start, end = (float(t) for t in times.split("-"))
     assert 0.2 < start < end < 2.0
 
