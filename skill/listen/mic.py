@@ -89,11 +89,11 @@ def sounddevice_stream(callback: Callable[..., None], device: Any) -> InputStrea
         refused = exc
     try:  # many USB microphones only take 44.1 or 48 kHz when PulseAudio is not in between
         own = int(sd.query_devices(device, "input")["default_samplerate"])
-        if own == RATE:
-            raise refused
-        stream = at(own)
+        stream = at(own) if own != RATE else None
     except Exception:
-        raise MicUnavailable(f"cannot open the microphone ({refused})") from None
+        stream = None
+    if stream is None:
+        raise MicUnavailable(f"cannot open the microphone ({refused})")
     log.info("the microphone refuses %d Hz: opened at %d Hz and resampled", RATE, own)
     return stream
 
@@ -144,20 +144,30 @@ class Microphone:
         if self._first is not None:
             first, self._first = self._first, None
             return first
+        chunk = self._get(timeout) if self._resampler is None else self._resampled(timeout)
+        if chunk is not None:
+            self.level_db = chunk.level_db
+        return chunk
+
+    def _get(self, timeout: float) -> Chunk | None:
+        try:
+            return self._queue.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            return None
+
+    def _resampled(self, timeout: float) -> Chunk | None:
+        """The next 30 ms at 16 kHz from a stream at another rate, reading blocks until one
+        is complete (None if none came in ``timeout`` s)."""
+        assert self._resampler is not None
         deadline = self._clock() + timeout
         while (chunk := self._cut()) is None:
-            try:
-                got = self._queue.get(timeout=max(0.0, deadline - self._clock()))
-            except queue.Empty:
+            got = self._get(deadline - self._clock())
+            if got is None:
                 return None
-            if self._resampler is None:
-                chunk = got
-                break
             self._last = got
             self._pending = np.concatenate(
                 [self._pending, self._resampler.resample_chunk(np.frombuffer(got.pcm, np.int16))]
             )
-        self.level_db = chunk.level_db
         return chunk
 
     def _cut(self) -> Chunk | None:
