@@ -1,5 +1,6 @@
 """Held-out TEST voices (never used for training): piper en_US-joe-medium, flite slt,
-festival cmu_us_slt_arctic_hts. Synthesizes 16 kHz int16 audio, cached on disk."""
+festival cmu_us_slt_arctic_hts; and the development voices the listening rules are chosen on
+(``skill.train.synth.DEV_VOICES``). Synthesizes 16 kHz int16 audio, cached on disk."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skill.train.synth import to_16k
+from skill.train.synth import DEV_VOICES, synthesize, to_16k
 
 VOICES = ("piper:en_US-joe-medium", "flite:slt", "festival:cmu_us_slt_arctic_hts")
 CACHE = Path(os.environ.get("HELDOUT_CACHE", Path.home() / ".cache" / "massage-coach-heldout"))
@@ -33,12 +34,18 @@ def _piper_wav(text: str, path: str, length_scale: float) -> None:
 
 
 def synth(voice: str, text: str, rate: float = 1.0) -> np.ndarray:
-    """``text`` spoken by held-out ``voice`` (or the development voice ``flite:rms``, which
-    ``listen_bench.py --voices`` tunes on) as 16 kHz int16 (cached)."""
+    """``text`` spoken by held-out ``voice`` (or a development voice, ``synth.DEV_VOICES``,
+    which ``listen_bench.py --voices`` tunes on) as 16 kHz int16 (cached)."""
     key = hashlib.sha1(f"{voice}|{text}|{rate}".encode()).hexdigest()[:16]
     cached = CACHE / f"{key}.npy"
     if cached.exists():
         return np.load(cached)
+    dev = {v.key: v for v in DEV_VOICES}
+    if voice in dev:
+        x = synthesize(dev[voice], text, rate)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        np.save(cached, x)
+        return x
     engine, name = voice.split(":")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "x.wav")

@@ -18,10 +18,11 @@ and decision rules), with commands spoken by the HELD-OUT voices (never trained 
   the microphone): commands fired, and how far the listener falls behind real time;
 * CPU of the listening path (real-time factor).
 
-usage: python bench/listen_bench.py [--model DIR] [--quick] [--voices flite:rms] [--set NAME=VALUE]
-Prints Markdown tables for the README. ``--voices flite:rms`` speaks the commands with the
-development voice instead (a training engine never trained on): the while-speaking settings
-(``--set``) are chosen on it, never on the held-out voices.
+usage: python bench/listen_bench.py [--model DIR] [--quick] [--voices V,...] [--set NAME=VALUE]
+Prints Markdown tables for the README. ``--voices flite:rms,pico:en-GB,rhvoice:lyubov``
+speaks the commands with the development voices instead (training engines' voices never
+trained on, ``skill.train.synth.DEV_VOICES``): the while-speaking settings (``--set``) are
+chosen on them, never on the held-out voices.
 """
 
 from __future__ import annotations

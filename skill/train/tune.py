@@ -17,7 +17,10 @@ import itertools
 import json
 import logging
 import math
+import multiprocessing
+import os
 import sys
+import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -232,27 +235,86 @@ def choose(scores: list[Score]) -> Score:
     return max((s for s in scores if s.light_accuracy >= floor), key=lambda s: s.value)
 
 
-def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) -> Score:
-    """Try each [unk] cost and every rule setting of ``GRID``; write the graph of the best
-    (:func:`choose`) and return its score."""
-    talk_pcm, babble_pcm = talk_stream(utts, 0), over_babble(utts, 0)
-    talk_hours, babble_hours = len(talk_pcm) / RATE / 3600, len(babble_pcm) / RATE / 3600
-    cmd_utts = [u for u in utts if u.kind == "cmd"]
-    word_utts = [u for u in utts if u.kind == "word"]
-    scores: list[Score] = []
-    for unk in costs:
-        write_graph(model_dir / "graph", lang, unk)
-        rec = CommandRecognizer(model_dir, verify=False)
+@dataclass(frozen=True)
+class Streams:
+    """The development set as the streams each [unk] cost's decode hears (built once, shared
+    by the workers)."""
+
+    model_dir: Path
+    lang: Lang
+    commands: list[Utt]
+    words: list[Utt]
+    talk: np.ndarray
+    babble: np.ndarray
+
+
+_STREAMS: list[Streams] = []  #: the streams a forked worker inherits (``_hear_all``)
+
+
+def _hear_all(unk: UnkCosts) -> Heard:
+    """The development set's final results under ``unk``: its graph is written beside the
+    model (``am`` and ``conf`` linked), so that each cost can be decoded in its own process."""
+    streams = _STREAMS[0]
+    with tempfile.TemporaryDirectory(prefix="tune-") as tmp:
+        here = Path(tmp)
+        for part in ("am", "conf"):
+            (here / part).symlink_to((streams.model_dir / part).resolve())
+        write_graph(here / "graph", streams.lang, unk)
+        rec = CommandRecognizer(here, verify=False)
         rec.set_phrases(all_phrases())
-        heard = Heard(
-            [(parse(u.text) or Command.HELP, possible(hear(rec, u.audio))) for u in cmd_utts],
-            [possible(hear(rec, u.audio)) for u in word_utts],
-            possible(hear(rec, talk_pcm)),
-            talk_hours,
-            possible(hear(rec, babble_pcm)),
-            babble_hours,
-            [u.copy == 0 for u in cmd_utts],
+        return Heard(
+            [
+                (parse(u.text) or Command.HELP, possible(hear(rec, u.audio)))
+                for u in streams.commands
+            ],
+            [possible(hear(rec, u.audio)) for u in streams.words],
+            possible(hear(rec, streams.talk)),
+            len(streams.talk) / RATE / 3600,
+            possible(hear(rec, streams.babble)),
+            len(streams.babble) / RATE / 3600,
+            [u.copy == 0 for u in streams.commands],
         )
+
+
+def hear_costs(streams: Streams, costs: list[UnkCosts], workers: int) -> list[Heard]:
+    """:func:`_hear_all` for every cost, on up to ``workers`` processes. The workers are
+    forked, so the development set is shared, not copied. They hear the same words as one
+    process would, at the same times (``tests/model/test_tuning.py``); Vosk's word times and
+    confidences are averages over its lattice, whose last digits move from one decode to the
+    next, in one process too. One decoder uses one core, and the decoding is most of the
+    tuning's time."""
+    _STREAMS[:] = [streams]
+    try:
+        if workers <= 1 or len(costs) <= 1:
+            return [_hear_all(unk) for unk in costs]
+        with multiprocessing.get_context("fork").Pool(min(workers, len(costs))) as pool:
+            return pool.map(_hear_all, costs, chunksize=1)
+    finally:
+        _STREAMS.clear()
+
+
+def tune(
+    model_dir: Path,
+    lang: Lang,
+    utts: list[Utt],
+    costs: list[UnkCosts],
+    workers: int | None = None,
+) -> Score:
+    """Try each [unk] cost (decoded on ``workers`` processes, default one per CPU) and every
+    rule setting of ``GRID``; write the graph of the best (:func:`choose`) and return its
+    score."""
+    streams = Streams(
+        model_dir,
+        lang,
+        [u for u in utts if u.kind == "cmd"],
+        [u for u in utts if u.kind == "word"],
+        talk_stream(utts, 0),
+        over_babble(utts, 0),
+    )
+    scores: list[Score] = []
+    for unk, heard in zip(
+        costs, hear_costs(streams, costs, workers or os.cpu_count() or 1), strict=True
+    ):
         here = [
             score(unk, heard, dict(zip(GRID, c, strict=True)))
             for c in itertools.product(*GRID.values())
@@ -265,9 +327,9 @@ def tune(model_dir: Path, lang: Lang, utts: list[Utt], costs: list[UnkCosts]) ->
     write_graph(model_dir / "graph", lang, best.unk)
     log.info(
         "dev: %d command clips, %d single words, %.1f min of talk",
-        len(cmd_utts),
-        len(word_utts),
-        60 * talk_hours,
+        len(streams.commands),
+        len(streams.words),
+        len(streams.talk) / RATE / 60,
     )
     return best
 

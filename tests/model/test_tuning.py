@@ -8,7 +8,7 @@ import numpy as np
 
 from skill.model.graph import Lang, UnkCosts, write_graph
 from skill.train.data import Utt
-from skill.train.tune import tune
+from skill.train.tune import Heard, Streams, hear_costs, over_babble, talk_stream, tune
 
 from .conftest import DATA, pcm
 
@@ -35,3 +35,39 @@ def test_tune_keeps_the_best_cost_and_writes_its_graph(model_copy: Path, tmp_pat
     write_graph(tmp_path, lang, best.unk)
     left = (model_copy / "graph" / "HCLr.fst").read_bytes()
     assert left == (tmp_path / "HCLr.fst").read_bytes()
+
+
+def heard_words(heard: Heard) -> list[list[tuple[str, float, float]]]:
+    """Every stream's final results as (the words heard but [unk], their start and end)."""
+    streams = [finals for _, finals in heard.commands] + heard.words
+    streams += [heard.talk, heard.talk_babble]
+    known = [[(h.text.replace("[unk]", "").split(), h) for h, _ in finals] for finals in streams]
+    return [[(" ".join(w), h.start, h.end) for w, h in finals if w] for finals in known]
+
+
+def test_the_costs_decoded_in_parallel_hear_what_one_process_hears(model_copy: Path) -> None:
+    utts = [
+        utt("cmd", "pause__pause__1.wav", "pause"),
+        utt("cmd", "slower__slow_down__0.wav", "slow down"),
+        utt("word", "talk__joe.wav", ""),
+        utt("talk", "talk__joe.wav", ""),
+    ]
+    streams = Streams(
+        model_copy,
+        Lang.load(model_copy / "graph" / "lang.json"),
+        utts[:2],
+        utts[2:3],
+        talk_stream(utts, 0),
+        over_babble(utts, 0),
+    )
+    costs = [UnkCosts(per_frame=1.0, command_phone=0.1), UnkCosts(per_frame=0.5)]
+    alone = [heard_words(h) for h in hear_costs(streams, costs, workers=1)]
+    apart = [heard_words(h) for h in hear_costs(streams, costs, workers=2)]
+    # (Vosk's lattice averages move in their last digits with what the process decoded
+    # before, and so may the [unk] around a phrase: the known words and their times do not)
+    assert alone[0] != alone[1]  # two costs, two graphs: the talk is heard differently
+    assert sum(len(finals) for finals in alone[0]) > 5
+    for one, other in zip(alone, apart, strict=True):
+        assert [[w for w, _, _ in f] for f in one] == [[w for w, _, _ in f] for f in other]
+        times = [(a, b) for f, g in zip(one, other, strict=True) for a, b in zip(f, g, strict=True)]
+        assert all(abs(a[1] - b[1]) < 0.05 and abs(a[2] - b[2]) < 0.05 for a, b in times)
