@@ -3,7 +3,7 @@ PulseAudio loop (needs .ci/start_pulse.sh).
 
 Runs ``massage-coach run back-massage`` (voice + hands-free listening) for SECONDS and
 reads the process's CPU time and peak resident memory from /proc.
-usage: python bench/app_cpu.py [SECONDS]
+usage: python bench/app_cpu.py [SECONDS [RUN OPTIONS...]]  (e.g. ``240 --model DIR``)
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_app(tmp: str) -> subprocess.Popen[str]:
-    """``massage-coach run back-massage`` (voice and hands-free listening) in the
-    background, its session in ``tmp``, its events in ``tmp``/e.jsonl."""
+def start_app(tmp: str, options: list[str]) -> subprocess.Popen[str]:
+    """``massage-coach run back-massage`` (voice and hands-free listening, more ``run``
+    ``options``) in the background, its session in ``tmp``, its events in ``tmp``/e.jsonl."""
     os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp/massage-coach-xdg")
     cmd = [
         sys.executable,
@@ -44,6 +44,7 @@ def start_app(tmp: str) -> subprocess.Popen[str]:
         f"{tmp}/s.json",
         "--events",
         f"{tmp}/e.jsonl",
+        *options,
     ]
     return subprocess.Popen(
         cmd,
@@ -58,7 +59,7 @@ def start_app(tmp: str) -> subprocess.Popen[str]:
 def main() -> int:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
     with tempfile.TemporaryDirectory() as tmp:
-        app = start_app(tmp)
+        app = start_app(tmp, sys.argv[2:])
         time.sleep(5.0)  # start-up: imports, model load, streams opening
         start_cpu, start = cpu_seconds(app.pid), time.monotonic()
         time.sleep(seconds)

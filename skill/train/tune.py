@@ -279,9 +279,9 @@ def _hear_all(unk: UnkCosts) -> Heard:
 def hear_costs(streams: Streams, costs: list[UnkCosts], workers: int) -> list[Heard]:
     """:func:`_hear_all` for every cost, on up to ``workers`` processes. The workers are
     forked, so the development set is shared, not copied. They hear the same words as one
-    process would, at the same times (``tests/model/test_tuning.py``); Vosk's word times and
-    confidences are averages over its lattice, whose last digits move from one decode to the
-    next, in one process too. One decoder uses one core, and the decoding is most of the
+    process would, at the same times (``tests/model/test_tuning.py``), but for Vosk's dither:
+    a random sequence that goes on through everything a process decodes moves the last digits
+    of times and confidences. One decoder uses one core, and the decoding is most of the
     tuning's time."""
     _STREAMS[:] = [streams]
     try:

@@ -63,8 +63,8 @@ def test_the_costs_decoded_in_parallel_hear_what_one_process_hears(model_copy: P
     costs = [UnkCosts(per_frame=1.0, command_phone=0.1), UnkCosts(per_frame=0.5)]
     alone = [heard_words(h) for h in hear_costs(streams, costs, workers=1)]
     apart = [heard_words(h) for h in hear_costs(streams, costs, workers=2)]
-    # (Vosk's lattice averages move in their last digits with what the process decoded
-    # before, and so may the [unk] around a phrase: the known words and their times do not)
+    # (Vosk's dither goes on through everything a process decodes: it moves the last digits
+    # of times and may move the [unk] around a phrase, not the known words or their times)
     assert alone[0] != alone[1]  # two costs, two graphs: the talk is heard differently
     assert sum(len(finals) for finals in alone[0]) > 5
     for one, other in zip(alone, apart, strict=True):
