@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         default=d.noise_mix,
         help="share of training chunks with noise or babble mixed in on the fly (0: none)",
     )
+    p.add_argument("--lr", type=float, default=d.lr, help="peak learning rate")
+    p.add_argument("--batch", type=int, default=d.batch, help="training chunks per step")
     p.add_argument("--work", type=Path, default=None, help="scratch dir (default OUT.work)")
     p.add_argument("--keep-work", action="store_true", help="keep the scratch dir")
     p.add_argument(
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         scale=a.scale,
         hidden=a.hidden,
         epochs=tuple(int(e) for e in a.epochs.split(",")),
+        lr=a.lr,
+        batch=a.batch,
         noise_mix=a.noise_mix,
         **{name: getattr(a, name) for name in SWITCHES},
     )

@@ -38,6 +38,7 @@ class Settings:
     #: epochs per alignment pass (realign between); 3,3,3,7 until the twentieth session
     epochs: tuple[int, ...] = (3, 3, 3, 9)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
+    batch: int = 8  #: training chunks per step (``nnet.train``)
     specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
     #: with ``specaug``: share of the training chunks that hear noise or a babble of other
     #: chunks mixed in on the fly, 0-20 dB below them (``specaug.LogMelAugment``); tried at
@@ -142,7 +143,15 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
             else None
         )
         acc = nnet.train(
-            net, x, y, epochs, s.lr if it == 0 else s.lr / 2, gen, augment=aug, bf16=s.bf16
+            net,
+            x,
+            y,
+            epochs,
+            s.lr if it == 0 else s.lr / 2,
+            gen,
+            batch=s.batch,
+            augment=aug,
+            bf16=s.bf16,
         )
         if it == len(s.epochs) - 1:
             break
