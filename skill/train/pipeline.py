@@ -38,7 +38,9 @@ class Settings:
     #: epochs per alignment pass (realign between); 3,3,3,7 until the twentieth session
     epochs: tuple[int, ...] = (3, 3, 3, 9)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
-    batch: int = 8  #: training chunks per step (``nnet.train``)
+    #: training chunks per step (``nnet.train``); 16 tried in the twenty-first session, not
+    #: kept (models/README.md, "Batches of 16")
+    batch: int = 8
     specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
     #: with ``specaug``: share of the training chunks that hear noise or a babble of other
     #: chunks mixed in on the fly, 0-20 dB below them (``specaug.LogMelAugment``); tried at
