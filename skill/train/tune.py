@@ -3,7 +3,8 @@
 The development set (voices of training engines never trained on, see ``data.dev_set``) is heard
 through :class:`~skill.listen.hearing.Hearing`, exactly like the microphone path: each command
 clip and each single non-command word as its own stream, and the sentences and noise clips joined
-into one long stream of ordinary talk with pauses between. Each [unk] cost needs one decode;
+into one long stream of ordinary talk with pauses between. Each [unk] cost needs one decode (each
+in its own process, one per CPU: ``hear_costs``);
 the rules are then replayed on the recorded final results (they never change what the
 recognizer hears). The talk as said is heard a second time with a babble under it.
 

@@ -18,13 +18,18 @@ def utt(kind: str, name: str, text: str) -> Utt:
     return Utt(name, 0, kind, text, "test", audio)
 
 
-def test_tune_keeps_the_best_cost_and_writes_its_graph(model_copy: Path, tmp_path: Path) -> None:
-    utts = [
+def dev_utts() -> list[Utt]:
+    """A tiny development set: two commands, a word and talk."""
+    return [
         utt("cmd", "pause__pause__1.wav", "pause"),
         utt("cmd", "slower__slow_down__0.wav", "slow down"),
         utt("word", "talk__joe.wav", ""),
         utt("talk", "talk__joe.wav", ""),
     ]
+
+
+def test_tune_keeps_the_best_cost_and_writes_its_graph(model_copy: Path, tmp_path: Path) -> None:
+    utts = dev_utts()
     lang = Lang.load(model_copy / "graph" / "lang.json")
     costs = [UnkCosts(per_frame=1.0, command_phone=0.1), UnkCosts(per_frame=1.0)]
     best = tune(model_copy, lang, utts, costs)
@@ -46,12 +51,7 @@ def heard_words(heard: Heard) -> list[list[tuple[str, float, float]]]:
 
 
 def test_the_costs_decoded_in_parallel_hear_what_one_process_hears(model_copy: Path) -> None:
-    utts = [
-        utt("cmd", "pause__pause__1.wav", "pause"),
-        utt("cmd", "slower__slow_down__0.wav", "slow down"),
-        utt("word", "talk__joe.wav", ""),
-        utt("talk", "talk__joe.wav", ""),
-    ]
+    utts = dev_utts()
     streams = Streams(
         model_copy,
         Lang.load(model_copy / "graph" / "lang.json"),
