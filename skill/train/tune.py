@@ -279,10 +279,11 @@ def _hear_all(unk: UnkCosts) -> Heard:
 
 def hear_costs(streams: Streams, costs: list[UnkCosts], workers: int) -> list[Heard]:
     """:func:`_hear_all` for every cost, on up to ``workers`` processes. The workers are
-    forked, so the development set is shared, not copied. They hear the same words as one
-    process would, at the same times (``tests/model/test_tuning.py``), but for Vosk's dither:
-    a random sequence that goes on through everything a process decodes moves the last digits
-    of times and confidences. One decoder uses one core, and the decoding is most of the
+    forked, so the development set is shared, not copied. With Vosk's dither off they hear
+    exactly what one process hears (``tests/model/test_tuning.py``); with it (the model's
+    ``conf/mfcc.conf``), a random sequence that goes on through everything a process decodes
+    moves times and confidences a little, and now and then a word in babble, as a second
+    decode in one process does. One decoder uses one core, and the decoding is most of the
     tuning's time."""
     _STREAMS[:] = [streams]
     try:

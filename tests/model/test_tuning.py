@@ -8,7 +8,7 @@ import numpy as np
 
 from skill.model.graph import Lang, UnkCosts, write_graph
 from skill.train.data import Utt
-from skill.train.tune import Heard, Streams, hear_costs, over_babble, talk_stream, tune
+from skill.train.tune import Streams, hear_costs, over_babble, talk_stream, tune
 
 from .conftest import DATA, pcm
 
@@ -42,15 +42,12 @@ def test_tune_keeps_the_best_cost_and_writes_its_graph(model_copy: Path, tmp_pat
     assert left == (tmp_path / "HCLr.fst").read_bytes()
 
 
-def heard_words(heard: Heard) -> list[list[tuple[str, float, float]]]:
-    """Every stream's final results as (the words heard but [unk], their start and end)."""
-    streams = [finals for _, finals in heard.commands] + heard.words
-    streams += [heard.talk, heard.talk_babble]
-    known = [[(h.text.replace("[unk]", "").split(), h) for h, _ in finals] for finals in streams]
-    return [[(" ".join(w), h.start, h.end) for w, h in finals if w] for finals in known]
-
-
 def test_the_costs_decoded_in_parallel_hear_what_one_process_hears(model_copy: Path) -> None:
+    # Vosk dithers its input from one random sequence per process, so the same stream may be
+    # heard a little differently after other streams (a word more in babble); without the
+    # dither the decode depends on nothing but the audio and the graph
+    conf = model_copy / "conf" / "mfcc.conf"
+    conf.write_text(conf.read_text().replace("--dither=1.0", "--dither=0.0"))
     utts = dev_utts()
     streams = Streams(
         model_copy,
@@ -61,13 +58,7 @@ def test_the_costs_decoded_in_parallel_hear_what_one_process_hears(model_copy: P
         over_babble(utts, 0),
     )
     costs = [UnkCosts(per_frame=1.0, command_phone=0.1), UnkCosts(per_frame=0.5)]
-    alone = [heard_words(h) for h in hear_costs(streams, costs, workers=1)]
-    apart = [heard_words(h) for h in hear_costs(streams, costs, workers=2)]
-    # (Vosk's dither goes on through everything a process decodes: it moves the last digits
-    # of times and may move the [unk] around a phrase, not the known words or their times)
-    assert alone[0] != alone[1]  # two costs, two graphs: the talk is heard differently
-    assert sum(len(finals) for finals in alone[0]) > 5
-    for one, other in zip(alone, apart, strict=True):
-        assert [[w for w, _, _ in f] for f in one] == [[w for w, _, _ in f] for f in other]
-        times = [(a, b) for f, g in zip(one, other, strict=True) for a, b in zip(f, g, strict=True)]
-        assert all(abs(a[1] - b[1]) < 0.05 and abs(a[2] - b[2]) < 0.05 for a, b in times)
+    alone = hear_costs(streams, costs, workers=1)
+    assert alone[0].talk != alone[1].talk  # two costs, two graphs: the talk is heard differently
+    assert sum(len(finals) for finals in (alone[0].talk, alone[0].talk_babble)) > 5
+    assert hear_costs(streams, costs, workers=2) == alone
