@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from skill.commands import all_phrases, parse
+from skill.commands import all_phrases, normalize, parse
 from skill.train import augment, data, synth, text
 from skill.train.synth import (
     COACH_VOICES,
@@ -288,14 +288,10 @@ def test_bits_of_talk_said_alone_never_hold_a_command_phrase() -> None:
 BENCH_TALK = Path(__file__).parents[2] / "bench" / "talk.txt"
 
 
-def _words(sentence: str) -> str:
-    return " ".join("".join(c for c in sentence.lower() if c.isalpha() or c in "' ").split())
-
-
 def test_training_talk_with_command_words_holds_them_and_is_never_held_out_talk() -> None:
     """The training talk with command words inside has them (a command phrase in nearly
     every sentence) and is neither a development sentence nor a benchmark one."""
-    talk = [_words(t) for t in text.TALK_COMMAND_WORDS]
+    talk = [normalize(t) for t in text.TALK_COMMAND_WORDS]
     assert len(set(talk)) == len(talk) >= 100
     held = [
         *text.DEV_SENTENCES,
@@ -303,7 +299,7 @@ def test_training_talk_with_command_words_holds_them_and_is_never_held_out_talk(
         *text.DEV_SENTENCES_OPENING,
         *(ln for ln in BENCH_TALK.read_text().splitlines() if not ln.startswith("#")),
     ]
-    assert not set(talk) & {_words(t) for t in held}
+    assert not set(talk) & {normalize(t) for t in held}
     holding = [t for t in talk if any(f" {p} " in f" {t} " for p in all_phrases())]
     assert len(holding) >= 0.9 * len(talk)
 
