@@ -48,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         default=d.noise_mix,
         help="share of training chunks with noise or babble mixed in on the fly (0: none)",
     )
+    p.add_argument(
+        "--dilations",
+        type=str,
+        default=",".join(map(str, d.dilations)),
+        help="each TDNN layer's dilation (1,1,1,1: 16 frames of context each side)",
+    )
     p.add_argument("--lr", type=float, default=d.lr, help="peak learning rate")
     p.add_argument("--batch", type=int, default=d.batch, help="training chunks per step")
     p.add_argument("--work", type=Path, default=None, help="scratch dir (default OUT.work)")
@@ -68,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         scale=a.scale,
         hidden=a.hidden,
         epochs=tuple(int(e) for e in a.epochs.split(",")),
+        dilations=tuple(int(d) for d in a.dilations.split(",")),
         lr=a.lr,
         batch=a.batch,
         noise_mix=a.noise_mix,

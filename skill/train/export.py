@@ -11,7 +11,7 @@ import numpy as np
 
 from skill.model.graph import Lang, UnkCosts, num_positional, pdf_of, write_graph
 from skill.train.features import MFCC_CONF
-from skill.train.nnet import CONTEXT, SPLICE, SUB
+from skill.train.nnet import DILATIONS, SPLICE, SUB, context
 
 
 class KaldiWriter:
@@ -144,9 +144,14 @@ def _nonlinear(out: KaldiWriter, kind: str, dim: int) -> None:
 
 
 def nnet3(
-    out: KaldiWriter, dim: int, layers: list[tuple[np.ndarray, np.ndarray]], priors: np.ndarray
+    out: KaldiWriter,
+    dim: int,
+    layers: list[tuple[np.ndarray, np.ndarray]],
+    priors: np.ndarray,
+    dilations: tuple[int, ...] = DILATIONS,
 ) -> None:
-    """AmNnetSimple: spliced affine + ReLU, TDNN affines over (-3, 0, 3), LogSoftmax output."""
+    """AmNnetSimple: spliced affine + ReLU, TDNN affines over (-3d, 0, 3d) for each layer's
+    dilation d, LogSoftmax output."""
     cfg = [f"input-node name=input dim={dim}"]
     comps: list[tuple[str, Callable[[], None]]] = []
     prev = (
@@ -174,8 +179,10 @@ def nnet3(
             relu = f"relu{i}"
             cfg.append(f"component-node name={relu} component={relu} input={prev}")
             comps.append((relu, partial(_nonlinear, out, "RectifiedLinearComponent", w.shape[0])))
-            prev = f"Append(Offset({relu}, -{SUB}), {relu}, Offset({relu}, {SUB}))"
-            if i == len(layers) - 2:
+            if i < len(dilations):
+                o = SUB * dilations[i]
+                prev = f"Append(Offset({relu}, -{o}), {relu}, Offset({relu}, {o}))"
+            else:
                 prev = relu
     out_dim = layers[-1][0].shape[0]
     cfg.append(f"component-node name=log_softmax component=log_softmax input={prev}")
@@ -194,9 +201,9 @@ def nnet3(
     out.token("</Nnet3>")
     out.text_newline()
     out.token("<LeftContext>")
-    out.int32(CONTEXT)
+    out.int32(context(dilations))
     out.token("<RightContext>")
-    out.int32(CONTEXT)
+    out.int32(context(dilations))
     out.token("<Priors>")
     out.vector(priors)
 
@@ -207,11 +214,12 @@ def final_mdl(
     layers: list[tuple[np.ndarray, np.ndarray]],
     priors: np.ndarray,
     binary: bool = True,
+    dilations: tuple[int, ...] = DILATIONS,
 ) -> bytes:
     """``am/final.mdl``: the TransitionModel, then the network and its priors."""
     out = KaldiWriter(binary)
     transition_model(out, num_phones)
-    nnet3(out, dim, layers, priors)
+    nnet3(out, dim, layers, priors, dilations)
     return out.data()
 
 
@@ -251,11 +259,13 @@ def write_model(
     priors: np.ndarray,
     unk: UnkCosts,
     cmn_mean: np.ndarray | None = None,
+    dilations: tuple[int, ...] = DILATIONS,
 ) -> None:
     """Write the whole model directory ``out`` (no manifest); with ``cmn_mean``, the features'
     global mean, Vosk normalizes features online (:func:`global_cmvn_stats`)."""
     (out / "am").mkdir(parents=True, exist_ok=True)
-    (out / "am" / "final.mdl").write_bytes(final_mdl(lang.num_phones, dim, layers, priors))
+    mdl = final_mdl(lang.num_phones, dim, layers, priors, dilations=dilations)
+    (out / "am" / "final.mdl").write_bytes(mdl)
     if cmn_mean is not None:
         (out / "am" / "global_cmvn.stats").write_bytes(global_cmvn_stats(cmn_mean))
     write_conf(out / "conf")

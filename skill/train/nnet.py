@@ -1,7 +1,8 @@
 """The acoustic model: a TDNN with frame subsampling 3, trained with frame cross-entropy.
 
-Layer 1 splices input frames -4..4; layers 2-5 splice their input at -3, 0, +3 (i.e. they run at the
-subsampled rate); the output is one log-posterior per 3 input frames. Total context +-16 frames.
+Layer 1 splices input frames -4..4; layers 2-5 splice their input at -3d, 0, +3d (i.e. they run at
+the subsampled rate, each with its dilation d: 1 by default); the output is one log-posterior per
+3 input frames. Total context +-16 frames with the default dilations.
 """
 
 from __future__ import annotations
@@ -17,19 +18,34 @@ from torch import nn
 log = logging.getLogger(__name__)
 SUB = 3
 SPLICE = 4
-TDNN_LAYERS = 4
-CONTEXT = SPLICE + SUB * TDNN_LAYERS  # 16 frames each side
+#: each TDNN layer's dilation d, in subsampled frames: it reads its input at -3d, 0, +3d input
+#: frames (models/README.md, "Wider context")
+DILATIONS: tuple[int, ...] = (1, 1, 1, 1)
 CHUNK = 48  # output frames per training chunk
 
 
-class Tdnn(nn.Module):
-    """Input (B, T_in, 40) padded by CONTEXT frames -> (B, n_out, pdfs) logits."""
+def context(dilations: tuple[int, ...] = DILATIONS) -> int:
+    """Input frames on each side that one output frame depends on (16 with ``DILATIONS``)."""
+    return SPLICE + SUB * sum(dilations)
 
-    def __init__(self, dim: int, hidden: int, pdfs: int, dropout: float = 0.1) -> None:
+
+class Tdnn(nn.Module):
+    """Input (B, T_in, 40) padded by ``context`` frames -> (B, n_out, pdfs) logits."""
+
+    def __init__(
+        self,
+        dim: int,
+        hidden: int,
+        pdfs: int,
+        dropout: float = 0.1,
+        dilations: tuple[int, ...] = DILATIONS,
+    ) -> None:
         super().__init__()
+        self.dilations = dilations
+        self.context = context(dilations)
         self.first = nn.Linear(dim * (2 * SPLICE + 1), hidden)
-        self.tdnn = nn.ModuleList(nn.Conv1d(hidden, hidden, 3) for _ in range(TDNN_LAYERS))
-        self.norms = nn.ModuleList(nn.BatchNorm1d(hidden) for _ in range(TDNN_LAYERS + 1))
+        self.tdnn = nn.ModuleList(nn.Conv1d(hidden, hidden, 3, dilation=d) for d in dilations)
+        self.norms = nn.ModuleList(nn.BatchNorm1d(hidden) for _ in range(len(dilations) + 1))
         self.out = nn.Linear(hidden, pdfs)
         self.drop = nn.Dropout(dropout)
 
@@ -43,10 +59,10 @@ class Tdnn(nn.Module):
         return out
 
 
-def pad(feats: np.ndarray) -> np.ndarray:
-    """Replicate the first/last frame CONTEXT times (as Kaldi's online decoder does)."""
+def pad(feats: np.ndarray, frames: int) -> np.ndarray:
+    """Replicate the first/last frame ``frames`` times (as Kaldi's online decoder does)."""
     return np.concatenate(
-        [np.repeat(feats[:1], CONTEXT, 0), feats, np.repeat(feats[-1:], CONTEXT, 0)]
+        [np.repeat(feats[:1], frames, 0), feats, np.repeat(feats[-1:], frames, 0)]
     )
 
 
@@ -55,17 +71,17 @@ def n_out(t: int) -> int:
 
 
 def chunks(
-    feats: list[np.ndarray], labels: list[np.ndarray], order: np.ndarray
+    feats: list[np.ndarray], labels: list[np.ndarray], order: np.ndarray, frames: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Concatenate the utterances (in ``order``) and cut the stream into CHUNK*3-frame pieces
-    with context; labels at full rate. Utterances start and end in silence, so the few frames
-    of context that cross a boundary see silence next to silence."""
+    with ``frames`` of context on each side; labels at full rate. Utterances start and end in
+    silence, so the few frames of context that cross a boundary see silence next to silence."""
     span = CHUNK * SUB
     f = np.concatenate([feats[i] for i in order])
     y = np.concatenate([labels[i] for i in order])
     n = len(f) // span
-    p = pad(f)
-    xs = np.stack([p[s : s + span + 2 * CONTEXT] for s in range(0, n * span, span)])
+    p = pad(f, frames)
+    xs = np.stack([p[s : s + span + 2 * frames] for s in range(0, n * span, span)])
     ys = y[: n * span].reshape(n, span)
     return torch.from_numpy(xs), torch.from_numpy(ys.astype(np.int64))
 
@@ -129,7 +145,7 @@ def train(
 def log_posteriors(net: Tdnn, feats: np.ndarray) -> np.ndarray:
     """(n_out(T), pdfs) log posteriors of one utterance, phase 0."""
     net.eval()
-    out = net(torch.from_numpy(pad(feats))[None].float(), 0)[0]
+    out = net(torch.from_numpy(pad(feats, net.context))[None].float(), 0)[0]
     return torch.log_softmax(out, -1).numpy()[: n_out(len(feats))]
 
 
@@ -166,7 +182,7 @@ def export_layers(net: Tdnn, mean: np.ndarray, std: np.ndarray) -> Layers:
         )
     )
     for (w, b), norm in zip(nexts, net.norms, strict=True):
-        taps = w.shape[2]  # (out, in, taps): taps at -3, 0, +3 (or 1 for the output layer)
+        taps = w.shape[2]  # (out, in, taps): taps at -3d, 0, +3d (or 1 for the output layer)
         flat = w.transpose(0, 2, 1).reshape(w.shape[0], -1)
         assert isinstance(norm, nn.BatchNorm1d)
         a, c = _fold(norm)

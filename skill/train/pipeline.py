@@ -35,6 +35,9 @@ class Settings:
     seed: int = 1  #: seeds data synthesis, augmentation, dither and training
     scale: float = 1.0  #: size of the synthetic data set
     hidden: int = 384  #: TDNN width (256 until the seventeenth session; models/README.md)
+    #: each TDNN layer's dilation (``nnet.DILATIONS``: 1, 1, 1, 1, a context of 16 frames each
+    #: side); models/README.md, "Wider context"
+    dilations: tuple[int, ...] = nnet.DILATIONS
     #: epochs per alignment pass (realign between); 3,3,3,7 until the twentieth session
     epochs: tuple[int, ...] = (3, 3, 3, 9)
     lr: float = 2e-3  #: peak learning rate (one-cycle)
@@ -126,7 +129,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     reps = {u.base: i for i, u in enumerate(train) if u.uid.endswith("c0")}
     per_base = {b: align.flat(words[i], train[i].audio, len(feats[i])) for b, i in reps.items()}
     npdf = len(phones) - 1
-    net = nnet.Tdnn(DIM, s.hidden, npdf)
+    net = nnet.Tdnn(DIM, s.hidden, npdf, dilations=s.dilations)
     gen = torch.Generator().manual_seed(s.seed)
     priors = np.ones(npdf) / npdf
     acc = 0.0
@@ -136,7 +139,10 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
         counts = np.bincount(np.concatenate(labels), minlength=npdf) + 1.0
         priors = counts / counts.sum()
         x, y = nnet.chunks(
-            normed, labels, np.random.default_rng([s.seed, it]).permutation(len(normed))
+            normed,
+            labels,
+            np.random.default_rng([s.seed, it]).permutation(len(normed)),
+            net.context,
         )
         log.info("pass %d: %d chunks (%.0f s)", it, len(x), time.time() - t0)
         aug = (
@@ -194,7 +200,7 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     ck = torch.load(work / "net.pt", weights_only=False)
     phones: list[str] = ck["phones"]
     npdf = len(phones) - 1
-    net = nnet.Tdnn(DIM, s.hidden, npdf)
+    net = nnet.Tdnn(DIM, s.hidden, npdf, dilations=s.dilations)
     net.load_state_dict(ck["net"])
     net.eval()
     dev = dev if dev is not None else data.dev_set(s.seed, s.said_alone)
@@ -207,7 +213,9 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     )
     shutil.rmtree(out, ignore_errors=True)
     layers = nnet.export_layers(net, ck["mean"], ck["std"])
-    export.write_model(out, lang, DIM, layers, ck["priors"], UnkCosts(), ck.get("cmn_mean"))
+    export.write_model(
+        out, lang, DIM, layers, ck["priors"], UnkCosts(), ck.get("cmn_mean"), s.dilations
+    )
     info = {
         "name": out.name,
         "version": VERSION,

@@ -21,7 +21,11 @@ MODEL = Path(__file__).resolve().parents[2] / "models" / "coach-commands"
 CLIPS = sorted((Path(__file__).resolve().parents[1] / "model" / "data").glob("*__0.wav"))[:4]
 
 
-def nnet3_forward(layers: list[tuple[np.ndarray, np.ndarray]], feats: np.ndarray) -> np.ndarray:
+def nnet3_forward(
+    layers: list[tuple[np.ndarray, np.ndarray]],
+    feats: np.ndarray,
+    dilations: tuple[int, ...] = nnet.DILATIONS,
+) -> np.ndarray:
     """What Kaldi computes for output frames 0, 3, 6, ... with edge frames repeated."""
     t_len = len(feats)
 
@@ -33,7 +37,8 @@ def nnet3_forward(layers: list[tuple[np.ndarray, np.ndarray]], feats: np.ndarray
         if i == 0:
             x = np.concatenate([inp(t + o) for o in range(-nnet.SPLICE, nnet.SPLICE + 1)])
         elif i < len(layers) - 1:
-            x = np.concatenate([layer(i - 1, t + o) for o in (-nnet.SUB, 0, nnet.SUB)])
+            o = nnet.SUB * dilations[i - 1]
+            x = np.concatenate([layer(i - 1, t + d) for d in (-o, 0, o)])
         else:
             x = layer(i - 1, t)
         y = w @ x + b
@@ -43,9 +48,10 @@ def nnet3_forward(layers: list[tuple[np.ndarray, np.ndarray]], feats: np.ndarray
     return out - np.log(np.exp(out).sum(1, keepdims=True))
 
 
-def test_export_matches_torch() -> None:
+@pytest.mark.parametrize("dilations", [nnet.DILATIONS, (1, 2, 1, 3)])
+def test_export_matches_torch(dilations: tuple[int, ...]) -> None:
     torch.manual_seed(0)
-    net = nnet.Tdnn(6, 8, 5)
+    net = nnet.Tdnn(6, 8, 5, dilations=dilations)
     for norm in net.norms:  # non-trivial batch-norm statistics
         norm.running_mean.uniform_(-1, 1)
         norm.running_var.uniform_(0.5, 2)
@@ -56,7 +62,7 @@ def test_export_matches_torch() -> None:
     feats = rng.normal(size=(20, 6)).astype(np.float32) * 3 + 1
     mean, std = np.full(6, 1.0), np.full(6, 3.0)
     want = nnet.log_posteriors(net, (feats - mean) / std)
-    got = nnet3_forward(nnet.export_layers(net, mean, std), feats.astype(np.float64))
+    got = nnet3_forward(nnet.export_layers(net, mean, std), feats.astype(np.float64), dilations)
     assert got.shape == want.shape
     np.testing.assert_allclose(got, want, atol=1e-4)
 
@@ -95,9 +101,10 @@ def test_binary_and_text_forms_decode_alike_in_vosk(tmp_path: Path) -> None:
     rng = np.random.default_rng(1)
     # moderate activations (raw MFCCs reach +-50), so every weight moves the scores
     width = 24
-    scales = [0.002] + [1 / np.sqrt(3 * width)] * nnet.TDNN_LAYERS + [3 / np.sqrt(width)]
-    ins = [40 * (2 * nnet.SPLICE + 1)] + [3 * width] * nnet.TDNN_LAYERS + [width]
-    outs = [width] * (nnet.TDNN_LAYERS + 1) + [lang.num_phones]
+    tdnn = len(nnet.DILATIONS)
+    scales = [0.002] + [1 / np.sqrt(3 * width)] * tdnn + [3 / np.sqrt(width)]
+    ins = [40 * (2 * nnet.SPLICE + 1)] + [3 * width] * tdnn + [width]
+    outs = [width] * (tdnn + 1) + [lang.num_phones]
     layers = [
         (rng.normal(0, scale, (o, i)), rng.normal(0, 0.5, o))
         for scale, i, o in zip(scales, ins, outs, strict=True)

@@ -11,8 +11,9 @@ def _toy() -> tuple[torch.Tensor, torch.Tensor]:
     """Chunks whose label at each frame is which of 3 feature dimensions is largest."""
     g = torch.Generator().manual_seed(0)
     span = nnet.CHUNK * nnet.SUB
-    x = torch.randn(48, span + 2 * nnet.CONTEXT, 6, generator=g)
-    y = x[:, nnet.CONTEXT : nnet.CONTEXT + span, :3].argmax(-1)
+    c = nnet.context()
+    x = torch.randn(48, span + 2 * c, 6, generator=g)
+    y = x[:, c : c + span, :3].argmax(-1)
     return x.half(), y
 
 
