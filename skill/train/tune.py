@@ -45,6 +45,9 @@ RATE = 16000
 #: a stricter rule (9 or 12 dB, or none, which the tuning chose for some trainings on one or
 #: two false accepts in the development talk) makes those conditions fail by design: the
 #: coach underneath 0-5% instead of 30-36% (models/README.md, "Prominence: at most 6 dB")
+#: The listener measures a phrase 6 dB over the coach's voice at 2-12 dB, mostly over 6, and
+#: lower values cost more false accepts than they win (models/README.md, "Commands 6 dB over
+#: a voice, as the listener measures them")
 GRID: dict[str, tuple[float, ...]] = {
     "max_unknown_before": (0.0, 0.15, 0.3),
     "max_unknown_after": (0.0, 0.15, 0.3, 0.45, 0.6),

@@ -111,7 +111,8 @@ def test_the_grid_tunes_exactly_what_a_manifest_may_set() -> None:
 
 
 def test_every_setting_tried_obeys_a_command_6_db_over_a_background() -> None:
-    """The coach's voice 6 dB under the command, heard as unknown sound all around it."""
+    """A phrase measured 6 dB over the coach's voice, heard as unknown sound all around it (a
+    true 6 dB measures 2-12 dB: models/README.md, "Commands 6 dB over a voice")."""
     heard = Hypothesis("[unk] slow down [unk]", True, 0.99, 1.0, 1.6, 0.8, 0.8, 0.2, 2.4)
     over = (heard, Surroundings(pause_before=0.0, prominence_db=6.0))
     for settings in grid():
