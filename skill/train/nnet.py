@@ -41,7 +41,6 @@ class Tdnn(nn.Module):
         dilations: tuple[int, ...] = DILATIONS,
     ) -> None:
         super().__init__()
-        self.dilations = dilations
         self.context = context(dilations)
         self.first = nn.Linear(dim * (2 * SPLICE + 1), hidden)
         self.tdnn = nn.ModuleList(nn.Conv1d(hidden, hidden, 3, dilation=d) for d in dilations)

@@ -7,7 +7,7 @@ import platform
 import random
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +187,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
             "priors": priors,
             "cmn_mean": cmn_mean,
             "phones": phones,
+            "dilations": s.dilations,
             "stats": stats,
         },
         work / "net.pt",
@@ -198,6 +199,8 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
     """Export ``work/net.pt`` to ``out``, tune rejection on the dev set, write the manifest."""
     t0 = time.time()
     ck = torch.load(work / "net.pt", weights_only=False)
+    # the network's own dilations: with other ones its weights load all the same, and export wrong
+    s = replace(s, dilations=tuple(ck.get("dilations", nnet.DILATIONS)))
     phones: list[str] = ck["phones"]
     npdf = len(phones) - 1
     net = nnet.Tdnn(DIM, s.hidden, npdf, dilations=s.dilations)
