@@ -82,7 +82,9 @@ LIGHT_MARGIN = 0.02
 #: words but eats more of the commands' edges; letting it use the command-specific phones at a
 #: small extra cost lets a word that only sounds like a command fall into [unk]. +0.5, which
 #: no tuning ever chose (objective 0.09 against 0.30 for +0.1 on the three development
-#: voices), was dropped: it cost 3.6 min of every rebuild
+#: voices), was dropped: it cost 3.6 min of every rebuild.
+#: The cheaper fillers 0:1:0.0 and 0:0.8:0.1 are not tried: beside +0.1 their best rules fall
+#: under the light floor (models/README.md, "The same fillers for both networks")
 UNK_COSTS = "0:1:0.1,0:1:0.25"
 
 
