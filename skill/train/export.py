@@ -264,7 +264,7 @@ def write_model(
     """Write the whole model directory ``out`` (no manifest); with ``cmn_mean``, the features'
     global mean, Vosk normalizes features online (:func:`global_cmvn_stats`)."""
     (out / "am").mkdir(parents=True, exist_ok=True)
-    mdl = final_mdl(lang.num_phones, dim, layers, priors, True, dilations)
+    mdl = final_mdl(lang.num_phones, dim, layers, priors, dilations=dilations)
     (out / "am" / "final.mdl").write_bytes(mdl)
     if cmn_mean is not None:
         (out / "am" / "global_cmvn.stats").write_bytes(global_cmvn_stats(cmn_mean))
