@@ -22,6 +22,7 @@ from skill.train.tune import (
     over_babble,
     parse_costs,
     possible,
+    reference,
     replay,
     score,
     talk_stream,
@@ -88,6 +89,12 @@ def test_the_rules_chosen_keep_the_light_copies_heard() -> None:
     # of equals, the first
     twin = scored(0.90, 0.50)
     assert choose([careful, twin]) is careful
+    # a setting never chosen still sets the floor: with the lenient one, nearly loses to careful
+    nearly = scored(0.90 - LIGHT_MARGIN * 3 / 4, 0.60)
+    assert choose([careful, nearly]) is nearly
+    lenient = scored(0.90 + LIGHT_MARGIN / 2, 0.10)
+    assert reference([careful, nearly, lenient]) is lenient
+    assert choose([careful, nearly, lenient]) is careful
 
 
 def test_unk_costs_parse_as_entry_per_frame_and_command_phone() -> None:
