@@ -47,7 +47,7 @@ class Settings:
     specaug: bool = True  #: log-mel warping + masking during training (after the flat start)
     #: with ``specaug``: share of the training chunks that hear noise or a babble of other
     #: chunks mixed in on the fly, 0-20 dB below them (``specaug.LogMelAugment``); tried at
-    #: 0.5 in the ninth session and not kept (models/README.md): 0, none
+    #: 0.5 in the ninth and twenty-fourth sessions and not kept (models/README.md): 0, none
     noise_mix: float = 0.0
     #: command clips labelled with command-specific phones; the [unk] filler is made of the
     #: generic ones and may use the command phones at an extra cost (see models/README.md)
