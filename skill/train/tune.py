@@ -242,11 +242,16 @@ def reference(scores: list[Score]) -> Score:
     return max(scores, key=lambda s: s.light_accuracy)
 
 
+def light_floor(scores: list[Score]) -> float:
+    """The fewest light copies the chosen rules may obey: ``LIGHT_MARGIN`` under the
+    :func:`reference`."""
+    return reference(scores).light_accuracy - LIGHT_MARGIN
+
+
 def choose(scores: list[Score]) -> Score:
-    """The best objective among the scores that obey at most ``LIGHT_MARGIN`` fewer light
-    copies than the :func:`reference`; of equals the first (the strictest setting, the first
-    cost)."""
-    floor = reference(scores).light_accuracy - LIGHT_MARGIN - 1e-9
+    """The best objective among the scores that obey at least the :func:`light_floor`; of
+    equals the first (the strictest setting, the first cost)."""
+    floor = light_floor(scores) - 1e-9
     return max((s for s in scores if s.light_accuracy >= floor), key=lambda s: s.value)
 
 
@@ -344,7 +349,7 @@ def tune(
         ref.light_accuracy,
         ref.unk,
         ref.settings,
-        ref.light_accuracy - LIGHT_MARGIN,
+        light_floor(scores),
     )
     log.info("dev: chose [unk] %s, %s (objective %.3f)", best.unk, best.settings, best.value)
     write_graph(model_dir / "graph", lang, best.unk)
