@@ -85,8 +85,9 @@ LIGHT_MARGIN = 0.02
 #: voices), was dropped: it cost 3.6 min of every rebuild.
 #: The cheaper fillers 0:1:0.0 and 0:0.8:0.1 are not tried: beside +0.1 their best rules fall
 #: under the light floor (models/README.md, "The same fillers for both networks").
-#: +0.25 stays even when it is not chosen: its most lenient rules are the :func:`reference`
-#: that sets the light-copy floor, what the network hears of plain commands at best
+#: +0.25 stays even when it is not chosen: its rules that obey the most light copies are the
+#: :func:`reference` that sets the light-copy floor, what the network hears of plain commands
+#: at best
 #: (models/README.md, "The light-copy floor's reference")
 UNK_COSTS = "0:1:0.1,0:1:0.25"
 
