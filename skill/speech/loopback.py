@@ -78,18 +78,42 @@ class Recorder:
         self._stream.close()
 
 
-def best_correlation(recording: npt.NDArray[Any], reference: npt.NDArray[Any]) -> float:
-    """Peak normalized cross-correlation (0-1) of ``reference`` anywhere in ``recording``."""
+def correlation_peak(recording: npt.NDArray[Any], reference: npt.NDArray[Any]) -> tuple[float, int]:
+    """Peak normalized cross-correlation (0-1) of ``reference`` anywhere in ``recording``,
+    and the sample of ``recording`` where that match starts."""
     x = recording.astype(np.float64)
     r = reference.astype(np.float64)
     if len(x) < len(r) or not r.any():
-        return 0.0
+        return 0.0, 0
     n = 1 << int(np.ceil(np.log2(len(x) + len(r))))
     corr = np.fft.irfft(np.fft.rfft(x, n) * np.conj(np.fft.rfft(r, n)), n)[: len(x) - len(r) + 1]
     energy = np.concatenate([[0.0], np.cumsum(x * x)])
     window = energy[len(r) :] - energy[: len(x) - len(r) + 1]
     norm = np.sqrt(np.maximum(window, 1e-9) * float(r @ r))
-    return float(np.max(np.abs(corr) / norm))
+    score = np.abs(corr) / norm
+    at = int(np.argmax(score))
+    return float(score[at]), at
+
+
+def best_correlation(recording: npt.NDArray[Any], reference: npt.NDArray[Any]) -> float:
+    """Peak normalized cross-correlation (0-1) of ``reference`` anywhere in ``recording``."""
+    return correlation_peak(recording, reference)[0]
+
+
+def piece_matches(
+    recording: npt.NDArray[Any], reference: npt.NDArray[Any], piece: int, level: int = 300
+) -> list[tuple[float, int]]:
+    """(peak correlation, lag) of each ``piece``-sample piece of ``reference`` that has a
+    sample louder than ``level``, found anywhere in ``recording``; the lag is where the
+    piece was found less where it lies in ``reference``. Pieces of one unbroken copy
+    share a lag; an output underrun shifts the pieces after it by the gap it left."""
+    out = []
+    for start in range(0, len(reference) - piece + 1, piece):
+        chunk = reference[start : start + piece]
+        if np.abs(chunk.astype(np.int32)).max() > level:
+            corr, at = correlation_peak(recording, chunk)
+            out.append((corr, at - start))
+    return out
 
 
 def first_loud(

@@ -16,6 +16,7 @@ from skill.speech.loopback import (
     best_correlation,
     first_loud,
     last_loud,
+    piece_matches,
     pulse_reachable,
 )
 
@@ -56,7 +57,20 @@ def test_what_plays_is_the_rendered_speech(speaker: LiveSpeaker, recorder: Recor
     wait_quiet(speaker, ref.seconds + 5)
     time.sleep(0.3)
     _, rec = recorder.take()
-    assert best_correlation(rec, ref.samples) > 0.8
+    # Piece by piece: an output underrun under load (the player counts them; the speaker's
+    # 30 ms buffer is a trade with stopping fast, README) leaves a gap of 5-25 ms that
+    # shifts the rest of the line, and then the whole line no longer matches at one lag
+    # (measured: correlation 0.54-0.91 in 3 of 32 lines) though every word played.
+    matches = piece_matches(rec, ref.samples, RATE // 4)
+    found = [lag for corr, lag in matches if corr > 0.8]
+    detail = (
+        f"{len(found)} of {len(matches)} pieces found, lags {sorted(set(found))}, "
+        f"correlations {[round(c, 2) for c, _ in matches]}, "
+        f"underflows {speaker.player.underflows}"
+    )
+    assert len(found) >= 0.8 * len(matches), detail
+    # ... in order, with no speech lost or repeated: gaps of an underrun or two at most
+    assert max(found) - min(found) < 0.05 * RATE, detail
     # and a different line does not match it: the check can fail
     other = speaker.tts.render("Knead the shoulders in small circles.", speaker.rate)
     assert best_correlation(rec, other.resampled(RATE).samples) < 0.5
