@@ -19,6 +19,7 @@ SWITCHES = {
     "microphones": "half the clips coloured by a random microphone's response",
     "rooms": "every clip gets one more copy, said in a room",
     "narrowband": "some copies heard through a narrowband channel (a Bluetooth headset)",
+    "overdrive": "some copies clipped by an overdriven microphone",
     "breaths": "some commands, words and talk start with a faint breath",
     "command_talk": "ordinary sentences with command words inside them in the training talk",
     "bf16": "the network's forward pass in training in bfloat16 (faster, same model format)",

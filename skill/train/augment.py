@@ -85,6 +85,15 @@ def low_pass(x: np.ndarray, cutoff: float) -> np.ndarray:
     return np.fft.irfft(spec, len(x))
 
 
+def overdrive(x: np.ndarray, drive_db: float, soft: bool) -> np.ndarray:
+    """``x`` driven ``drive_db`` over full scale (its peak is taken as full scale) and
+    clipped: hard, as a converter or a preamp clips at its rails, or soft (tanh), as an
+    analogue stage or a phone's limiter saturates: a user who speaks up close to a cheap
+    microphone. The result peaks at 1 at most."""
+    y = x.astype(np.float64) / (np.abs(x).max() + 1e-9) * 10 ** (drive_db / 20)
+    return np.tanh(y) if soft else np.clip(y, -1.0, 1.0)
+
+
 def tilt(x: np.ndarray, db_per_octave: float) -> np.ndarray:
     """Spectral tilt around 1 kHz (microphone / room coloration)."""
     spec = np.fft.rfft(x.astype(np.float64))

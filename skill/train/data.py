@@ -159,6 +159,9 @@ class Acoustics:
     #: ``NARROW_SHARE`` of the copies heard through a narrowband channel, the last of their
     #: distortions (``augment.low_pass``)
     narrowband: bool = False
+    #: ``OVERDRIVE_SHARE`` of the copies clipped by an overdriven microphone, after the
+    #: channel (``augment.overdrive``)
+    overdrive: bool = False
 
 
 #: with ``Acoustics.rooms``: share of the clips that get one more copy, said in a room (a user
@@ -175,6 +178,12 @@ ROOM_SHARE, ROOM_RT60, ROOM_WET = 1.0, (0.15, 0.7), (0.3, 0.9)
 #: from it, the room and the other conditions did (models/README.md, "Narrowband copies")
 NARROW_SHARE, NARROW_CUTOFF = 0.3, (3300.0, 7500.0)
 
+#: with ``Acoustics.overdrive``: share of the copies (the room copy too) driven 3-18 dB over
+#: full scale and clipped, half of them hard and half soft: the training never heard a clipped
+#: command, and the development voices' commands driven 6 dB over full scale were heard 13 times
+#: fewer in 135, 12 dB over 47 times fewer (models/README.md, "Clipped speech")
+OVERDRIVE_SHARE, OVERDRIVE_DB = 0.2, (3.0, 18.0)
+
 
 def _augment(
     args: tuple[int, int, np.ndarray, int, bool, bool, Acoustics],
@@ -182,9 +191,10 @@ def _augment(
     """Copies of one base clip, each coloured half the time (``_colour``): copy 0 light
     (level, floor noise), copy 1 heavy, the others with speech underneath, and with
     ``Acoustics.rooms`` sometimes one more, in a room (its own draws: the other copies stay
-    as they were), and with ``Acoustics.narrowband`` some copies narrowband (its own draws
-    too); with ``lengthen``, the end of some clips is drawn out, and with
-    ``breaths`` some start with a breath (its own draws too), in all their copies."""
+    as they were), and with ``Acoustics.narrowband`` some copies narrowband and with
+    ``Acoustics.overdrive`` some clipped (their own draws too); with ``lengthen``, the end
+    of some clips is drawn out, and with ``breaths`` some start with a breath (its own draws
+    too), in all their copies."""
     seed, idx, x, copies, lengthen, breaths, heard = args
     rng = np.random.default_rng([seed, idx])
     before, after = rng.uniform(0.15, 0.6), rng.uniform(0.25, 0.6)
@@ -195,6 +205,7 @@ def _augment(
         if breath.random() < BREATH:
             base = A.breath(base, breath)
     narrow = np.random.default_rng([seed, idx, 3]) if heard.narrowband else None
+    drive = np.random.default_rng([seed, idx, 4]) if heard.overdrive else None
     out = []  # the copies keep the timing of copy 0, whose alignment they share
     for c in range(copies):
         y = _colour(base, rng, heard.microphones)
@@ -202,12 +213,13 @@ def _augment(
             y = heavy(y, rng, _BG)
         elif c > 1:
             y = overlap(y, rng, _BG, _COACH)
-        out.append(_level(_narrow(y, narrow), rng))
+        out.append(_level(_clip(_narrow(y, narrow), drive), rng))
     if heard.rooms:
         room = np.random.default_rng([seed, idx, 1])
         if room.random() < ROOM_SHARE:
             y = A.reverb(base, room.uniform(*ROOM_RT60), room, float(room.uniform(*ROOM_WET)))
-            out.append(_level(_narrow(_colour(y, room, heard.microphones), narrow), room))
+            y = _narrow(_colour(y, room, heard.microphones), narrow)
+            out.append(_level(_clip(y, drive), room))
     return out
 
 
@@ -216,6 +228,14 @@ def _narrow(y: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
     narrowband channel, before their level and floor noise (rounded to int16 once)."""
     if rng is not None and rng.random() < NARROW_SHARE:
         return A.low_pass(y, rng.uniform(*NARROW_CUTOFF))
+    return y
+
+
+def _clip(y: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
+    """With a generator (``Acoustics.overdrive``), ``OVERDRIVE_SHARE`` of the copies
+    overdriven and clipped (``augment.overdrive``), before their level and floor noise."""
+    if rng is not None and rng.random() < OVERDRIVE_SHARE:
+        return A.overdrive(y, rng.uniform(*OVERDRIVE_DB), soft=rng.random() < 0.5)
     return y
 
 

@@ -67,6 +67,9 @@ class Settings:
     #: some copies heard through a narrowband channel (``data.NARROW_SHARE``; models/README.md,
     #: "Narrowband copies")
     narrowband: bool = True
+    #: some copies clipped by an overdriven microphone (``data.OVERDRIVE_SHARE``;
+    #: models/README.md, "Clipped speech")
+    overdrive: bool = False
     #: the network's forward pass in training runs in bfloat16 (``nnet.train``): a rebuild 7
     #: minutes shorter on a CPU with AVX512-BF16, the exported network float32 as before; off
     #: in the nineteenth session (its two trainings scored lower on the development set), on
@@ -106,7 +109,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
         s.seed,
         s.scale,
         s.said_alone,
-        data.Acoustics(s.microphones, s.rooms, s.narrowband),
+        data.Acoustics(s.microphones, s.rooms, s.narrowband, s.overdrive),
         s.breaths,
         s.command_talk,
     )

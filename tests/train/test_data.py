@@ -336,3 +336,37 @@ def test_pico_gets_the_text_inside_its_markup_escaped() -> None:
     cmd = synth._native(Voice("pico", "en-US"), "oil & <towel>", 1.2, 50, "/tmp/x.wav")
     said = "oil &amp; &lt;towel&gt;"
     assert cmd[-1] == f'<speed level="120"><pitch level="100">{said}</pitch></speed>'
+
+
+def test_an_overdriven_microphone_clips_some_copies_and_leaves_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(data, "OVERDRIVE_SHARE", 0.5)
+    x = (np.random.default_rng(0).normal(size=augment.SR) * 3000).astype(np.int16)
+
+    def at_peak(y: np.ndarray) -> float:  # share of the samples within 10% of the peak
+        a = np.abs(y.astype(np.float64))
+        return float((a >= 0.9 * a.max()).mean())
+
+    full = data.Acoustics(microphones=True, rooms=True, narrowband=True)
+    driven = data.Acoustics(microphones=True, rooms=True, narrowband=True, overdrive=True)
+    plain = data._augment((3, 7, x, 3, True, False, full))
+    clipped = data._augment((3, 7, x, 3, True, False, driven))
+    assert all(
+        np.array_equal(p, q)
+        for p, q in zip(clipped, data._augment((3, 7, x, 3, True, False, driven)), strict=True)
+    )
+    changed = [not np.array_equal(p, q) for p, q in zip(plain, clipped, strict=True)]
+    assert any(changed) and not all(changed)
+    for p, q, c in zip(plain, clipped, changed, strict=True):
+        assert len(p) == len(q)
+        assert (at_peak(q) > 10 * at_peak(p)) == c
+
+
+def test_overdrive_clips_hard_or_soft_at_full_scale() -> None:
+    x = np.sin(np.linspace(0, 200 * np.pi, augment.SR)) * 0.1
+    hard = augment.overdrive(x, 12.0, soft=False)
+    soft = augment.overdrive(x, 12.0, soft=True)
+    assert np.abs(hard).max() == 1.0 and (np.abs(hard) == 1.0).mean() > 0.5
+    assert 0.99 < np.abs(soft).max() < 1.0
+    assert np.allclose(augment.overdrive(x, 0.0, soft=False), x / 0.1, atol=1e-6)
