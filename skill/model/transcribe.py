@@ -17,7 +17,7 @@ from skill.model.recognizer import SAMPLE_RATE, CommandRecognizer
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "coach-commands"
 #: silence heard before and after each file (seconds): the live microphone is open before the
 #: user speaks and after. A file cut tight to its speech would start the recognizer on its
-#: first word (on the development voices 117 of 135 commands heard instead of 125, and 107
+#: first word (on the development voices 117 of 135 commands heard instead of 123, and 108
 #: with no silence after either: models/README.md, "Files cut tight to the speech")
 LEAD_SECONDS, TAIL_SECONDS = 0.3, 0.5
 
