@@ -67,8 +67,8 @@ class Settings:
     #: some copies heard through a narrowband channel (``data.NARROW_SHARE``; models/README.md,
     #: "Narrowband copies")
     narrowband: bool = True
-    #: some copies clipped by an overdriven microphone (``data.OVERDRIVE_SHARE``;
-    #: models/README.md, "Clipped speech")
+    #: some copies clipped by an overdriven microphone (``data.OVERDRIVE_SHARE``): tried in the
+    #: twenty-fifth session, not kept (models/README.md, "Clipped speech")
     overdrive: bool = False
     #: the network's forward pass in training runs in bfloat16 (``nnet.train``): a rebuild 7
     #: minutes shorter on a CPU with AVX512-BF16, the exported network float32 as before; off
