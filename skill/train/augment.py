@@ -91,7 +91,8 @@ def overdrive(x: np.ndarray, drive_db: float, soft: bool) -> np.ndarray:
     analogue stage or a phone's limiter saturates: a user who speaks up close to a cheap
     microphone. The result peaks at 1 at most."""
     y = x.astype(np.float64) / (np.abs(x).max() + 1e-9) * 10 ** (drive_db / 20)
-    return np.tanh(y) if soft else np.clip(y, -1.0, 1.0)
+    out: np.ndarray = np.tanh(y) if soft else np.clip(y, -1.0, 1.0)
+    return out
 
 
 def tilt(x: np.ndarray, db_per_octave: float) -> np.ndarray:
