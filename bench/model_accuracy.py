@@ -184,14 +184,14 @@ def main() -> int:
     if not a.quick:
         mics = np.random.default_rng(13)  # its own: the other clips' noise stays as it was
         said = [(v, ph) for v in heldout.VOICES for ph in phrases]
-        for i, (v, ph) in enumerate(said):
-            x = sox(heldout.synth(v, ph), MICROPHONES[i % len(MICROPHONES)])
-            clips[(v, ph, MICROPHONE)] = condition(x, "clean", mics, [], [])
         clipping = np.random.default_rng(17)  # its own, as the microphones'
         for i, (v, ph) in enumerate(said):
+            x = heldout.synth(v, ph)
+            coloured = sox(x, MICROPHONES[i % len(MICROPHONES)])
+            clips[(v, ph, MICROPHONE)] = condition(coloured, "clean", mics, [], [])
             drive, soft = DRIVES[i % len(DRIVES)]
-            x = A.overdrive(heldout.synth(v, ph), drive, soft)
-            clips[(v, ph, CLIPPED)] = condition(x, "clean", clipping, [], [])
+            clipped = A.overdrive(x, drive, soft)
+            clips[(v, ph, CLIPPED)] = condition(clipped, "clean", clipping, [], [])
         conds = (*conds, MICROPHONE, CLIPPED)
     models = {"ours": CommandRecognizer(a.model)}
     if a.baseline.is_dir():

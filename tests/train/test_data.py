@@ -81,6 +81,20 @@ def test_a_microphone_colours_speech_by_up_to_tens_of_db_and_repeats_from_its_se
     assert 6 < np.median(spreads) < 60
 
 
+def some_copies_changed(
+    x: np.ndarray, before: data.Acoustics, after: data.Acoustics
+) -> list[tuple[np.ndarray, np.ndarray, bool]]:
+    """(copy heard through ``before``, through ``after``, changed?) for each copy of one clip;
+    ``after`` repeats from its seed and changes some copies, not all."""
+    plain = data._augment((3, 7, x, 3, True, False, before))
+    got = data._augment((3, 7, x, 3, True, False, after))
+    again = data._augment((3, 7, x, 3, True, False, after))
+    assert all(np.array_equal(p, q) for p, q in zip(got, again, strict=True))
+    changed = [not np.array_equal(p, q) for p, q in zip(plain, got, strict=True)]
+    assert any(changed) and not all(changed)
+    return list(zip(plain, got, changed, strict=True))
+
+
 def test_a_narrowband_channel_cuts_the_top_of_some_copies_and_leaves_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -94,15 +108,8 @@ def test_a_narrowband_channel_cuts_the_top_of_some_copies_and_leaves_the_rest(
 
     full = data.Acoustics(microphones=True, rooms=True)
     narrow = data.Acoustics(microphones=True, rooms=True, narrowband=True)
-    plain = data._augment((3, 7, x, 3, True, False, full))
-    cut = data._augment((3, 7, x, 3, True, False, narrow))
-    assert all(
-        np.array_equal(p, q)
-        for p, q in zip(cut, data._augment((3, 7, x, 3, True, False, narrow)), strict=True)
-    )
-    changed = [not np.array_equal(p, q) for p, q in zip(plain, cut, strict=True)]
-    assert any(changed) and not all(changed)  # with this seed: copies 0 and 2 of 4
-    for p, q, c in zip(plain, cut, changed, strict=True):
+    # with this seed: copies 0 and 2 of 4 changed
+    for p, q, c in some_copies_changed(x, full, narrow):
         assert len(p) == len(q)
         if c:
             assert top_db(q) < top_db(p) - 20  # 8th order: 25 dB at 5 kHz
@@ -350,15 +357,7 @@ def test_an_overdriven_microphone_clips_some_copies_and_leaves_the_rest(
 
     full = data.Acoustics(microphones=True, rooms=True, narrowband=True)
     driven = data.Acoustics(microphones=True, rooms=True, narrowband=True, overdrive=True)
-    plain = data._augment((3, 7, x, 3, True, False, full))
-    clipped = data._augment((3, 7, x, 3, True, False, driven))
-    assert all(
-        np.array_equal(p, q)
-        for p, q in zip(clipped, data._augment((3, 7, x, 3, True, False, driven)), strict=True)
-    )
-    changed = [not np.array_equal(p, q) for p, q in zip(plain, clipped, strict=True)]
-    assert any(changed) and not all(changed)
-    for p, q, c in zip(plain, clipped, changed, strict=True):
+    for p, q, c in some_copies_changed(x, full, driven):
         assert len(p) == len(q)
         assert (at_peak(q) > 10 * at_peak(p)) == c
 
