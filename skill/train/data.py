@@ -215,14 +215,24 @@ def _augment(
             y = heavy(y, rng, _BG)
         elif c > 1:
             y = overlap(y, rng, _BG, _COACH)
-        out.append(_level(_clip(_narrow(y, narrow), drive), rng))
+        out.append(_last(y, rng, narrow, drive))
     if heard.rooms:
         room = np.random.default_rng([seed, idx, 1])
         if room.random() < ROOM_SHARE:
             y = A.reverb(base, room.uniform(*ROOM_RT60), room, float(room.uniform(*ROOM_WET)))
-            y = _narrow(_colour(y, room, heard.microphones), narrow)
-            out.append(_level(_clip(y, drive), room))
+            out.append(_last(_colour(y, room, heard.microphones), room, narrow, drive))
     return out
+
+
+def _last(
+    y: np.ndarray,
+    rng: np.random.Generator,
+    narrow: np.random.Generator | None,
+    drive: np.random.Generator | None,
+) -> np.ndarray:
+    """The end of every copy's path: sometimes a narrowband channel (``narrow``), sometimes
+    an overdriven microphone (``drive``), then its level and floor noise (``rng``)."""
+    return _level(_clip(_narrow(y, narrow), drive), rng)
 
 
 def _narrow(y: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
