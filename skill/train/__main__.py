@@ -22,6 +22,7 @@ SWITCHES = {
     "overdrive": "some copies clipped by an overdriven microphone",
     "breaths": "some commands, words and talk start with a faint breath",
     "command_talk": "ordinary sentences with command words inside them in the training talk",
+    "accents": "accented speakers (MBROLA voices of other languages) in the training data",
     "bf16": "the network's forward pass in training in bfloat16 (faster, same model format)",
 }
 

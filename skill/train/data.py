@@ -11,7 +11,14 @@ import numpy as np
 
 from skill.train import augment as A
 from skill.train.lexicon import as_command, phonemize
-from skill.train.synth import COACH_VOICES, DEV_VOICES, Voice, synthesize, training_voices
+from skill.train.synth import (
+    ACCENTED,
+    COACH_VOICES,
+    DEV_VOICES,
+    Voice,
+    synthesize,
+    training_voices,
+)
 from skill.train.text import (
     DEV_SENTENCES,
     DEV_SENTENCES_OPENING,
@@ -83,18 +90,21 @@ def plan(
     rates: int = 3,
     talk_voices: int = 1,
     talk_copies: int = 1,
+    cmd_per_phrase_accented: int = 0,
 ) -> list[Job]:
-    """The list of base utterances for ``voices``: each voice that is not espeak-ng says each
-    command at ``rates`` of three speaking rates (slow, normal, fast; which ones drawn per
-    phrase and voice); ``coach`` lines are said by two of the
-    coach's voices each; the single words (``text.other_words``) and ``words`` are said
-    alone (kind ``word``) by ``word_voices`` voices, ``word_copies`` copies each, and
+    """The list of base utterances for ``voices``: each voice that is not espeak-ng nor
+    accented (``synth.ACCENTED``) says each command at ``rates`` of three speaking rates (slow,
+    normal, fast; which ones drawn per phrase and voice), ``cmd_per_phrase_espeak`` espeak-ng
+    voices and ``cmd_per_phrase_accented`` accented ones each once; ``coach`` lines are said
+    by two of the coach's voices each; the single words (``text.other_words``) and ``words``
+    are said alone (kind ``word``) by ``word_voices`` voices, ``word_copies`` copies each, and
     ``n_spans`` bits of talk (:func:`text.spans`) by one voice each; the template
     sentences are said by one voice each, the ``talk`` sentences by ``talk_voices`` voices,
     ``talk_copies`` copies each (the second heavily distorted, see :func:`_augment`)."""
     rng = random.Random(seed)
     espeak = [v for v in voices if v.engine == "espeak"]
-    others = [v for v in voices if v.engine != "espeak"]
+    accented = [v for v in voices if v in ACCENTED]
+    others = [v for v in voices if v.engine != "espeak" and v not in ACCENTED]
     jobs: list[Job] = []
 
     def add(v: Voice, text: str, kind: str, rate: float, copies: int) -> None:
@@ -108,6 +118,8 @@ def plan(
                 add(v, phrase, "cmd", rate * rng.uniform(0.95, 1.05), cmd_copies)
         for v in rng.sample(espeak, min(cmd_per_phrase_espeak, len(espeak))):
             add(v, phrase, "cmd", rng.uniform(0.8, 1.3), cmd_copies)
+        for v in rng.sample(accented, min(cmd_per_phrase_accented, len(accented))):
+            add(v, phrase, "cmd", rng.uniform(0.85, 1.2), cmd_copies)
     for w in [*other_words(), *words]:
         for v in rng.sample(voices, min(word_voices, len(voices))):
             add(v, w, "word", rng.uniform(0.85, 1.2), word_copies)
@@ -387,6 +399,12 @@ SPANS = 2000
 TRAIN_RATES = 2
 
 
+#: with ``accents``: each command is said by this many of the accented training speakers
+#: (``synth.ACCENTED``), once each, as by this many espeak-ng voices (``ESPEAK_PER_PHRASE``)
+ACCENTED_PER_PHRASE = 6
+ESPEAK_PER_PHRASE = 12
+
+
 #: with ``command_talk``: each sentence of ``text.TALK_COMMAND_WORDS`` is said by this many
 #: training voices, this many copies each (as said, heavily distorted; and the room copy)
 TALK_VOICES, TALK_COPIES = 3, 2
@@ -399,13 +417,15 @@ def training_set(
     heard: Acoustics = Acoustics(),
     breaths: bool = False,
     command_talk: bool = False,
+    accents: bool = False,
 ) -> list[Utt]:
     """The training set: every training voice, heard through ``heard``; ``scale`` < 1 makes
     a smaller, faster one; ``said_alone`` adds drawn-out ends and words and bits of talk said
     alone (the shipped recipe since 2026-11-26, third session; models/README.md);
     ``breaths``, a breath before some of them (``BREATH``); ``command_talk``, the talk with
-    command words inside (``text.TALK_COMMAND_WORDS``, ``TALK_VOICES`` voices each)."""
-    voices = training_voices()
+    command words inside (``text.TALK_COMMAND_WORDS``, ``TALK_VOICES`` voices each);
+    ``accents``, the accented speakers (``synth.ACCENTED``, ``ACCENTED_PER_PHRASE``)."""
+    voices = training_voices(accents)
     coach = coach_lines()
     word_voices, word_copies, n_spans = (
         (WORD_VOICES, WORD_COPIES, SPANS) if said_alone else (3, 1, 0)
@@ -413,7 +433,7 @@ def training_set(
     jobs = plan(
         seed,
         voices,
-        max(1, int(12 * scale)),
+        max(1, int(ESPEAK_PER_PHRASE * scale)),
         int(360 * scale),
         max(1, int(word_voices * scale)),
         3,
@@ -425,6 +445,7 @@ def training_set(
         talk=TALK_COMMAND_WORDS[: int(len(TALK_COMMAND_WORDS) * scale)] if command_talk else (),
         talk_voices=TALK_VOICES,
         talk_copies=TALK_COPIES,
+        cmd_per_phrase_accented=max(1, int(ACCENTED_PER_PHRASE * scale)),
     )
     return build(jobs, seed, int(300 * scale), lengthen=said_alone, heard=heard, breaths=breaths)
 

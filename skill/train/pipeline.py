@@ -83,6 +83,9 @@ class Settings:
     #: development set always has them); tried in the seventeenth session and not kept
     #: (models/README.md): off
     breaths: bool = False
+    #: accented speakers (``synth.ACCENTED``: MBROLA voices of other languages speaking
+    #: English) say commands, words and talk (models/README.md, "Accented speakers")
+    accents: bool = False
 
 
 def _labels(
@@ -112,6 +115,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
         data.Acoustics(s.microphones, s.rooms, s.narrowband, s.overdrive),
         s.breaths,
         s.command_talk,
+        s.accents,
     )
     dev = data.dev_set(s.seed, s.said_alone)
     log.info("data: %d train, %d dev utterances (%.0f s)", len(train), len(dev), time.time() - t0)
@@ -234,7 +238,7 @@ def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None
             "python": platform.python_version(),
             "phones": phones[1:],
         },
-        "voices": sorted({v.key for v in training_voices()}),
+        "voices": sorted({v.key for v in training_voices(s.accents)}),
     }
     manifest.write(out, info)
     tuned = retune(out, s.seed, parse_costs(s.unk_costs), dev)

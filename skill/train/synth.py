@@ -2,7 +2,8 @@
 RHVoice and SVOX Pico.
 
 The held-out test voices (piper joe, flite slt, festival cmu_us_slt_arctic_hts) are refused here,
-and so is RHVoice's slt: the same speaker (CMU ARCTIC slt) as two of them.
+and so is RHVoice's slt: the same speaker (CMU ARCTIC slt) as two of them, and the accented
+speakers held out for the benchmark (``HELD_OUT_ACCENTED``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,36 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 SR = 16000
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One training voice."""
+
+    engine: str  #: espeak | mbrola | flite | festival | rhvoice | pico
+    name: str  #: engine-specific voice name
+
+    @property
+    def key(self) -> str:
+        return f"{self.engine}:{self.name}"
+
+
+def _accented(*names: str) -> tuple[Voice, ...]:
+    return tuple(Voice("mbrola", f"mb-{n}-en") for n in names)
+
+
+#: English said by MBROLA voices recorded for other languages, through espeak-ng's English
+#: (``mb-XX-en``): real speakers with an Afrikaans, German, Greek, Dutch, Romanian or Swedish
+#: accent, four of them women (models/README.md, "Accented speakers")
+ACCENTED = _accented(
+    "af1", "de1", "de2", "de3", "de4", "de5", "de6", "gr2", "nl2", "ro1", "sw1", "sw2"
+)
+#: accented speakers never trained on: the benchmark's "accented" column (two French, a Polish
+#: woman, a Hungarian man)
+HELD_OUT_ACCENTED = _accented("fr1", "fr4", "pl1", "hu1")
 HELD_OUT = frozenset(
     {"piper:en_US-joe-medium", "flite:slt", "festival:cmu_us_slt_arctic_hts", "rhvoice:slt"}
+    | {v.key for v in HELD_OUT_ACCENTED}
 )
 
 _ESPEAK_BASES = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-gb-x-gbclan")
@@ -49,20 +78,9 @@ _ESPEAK_VARIANTS = (
 )
 
 
-@dataclass(frozen=True)
-class Voice:
-    """One training voice."""
-
-    engine: str  #: espeak | mbrola | flite | festival | rhvoice | pico
-    name: str  #: engine-specific voice name
-
-    @property
-    def key(self) -> str:
-        return f"{self.engine}:{self.name}"
-
-
-def training_voices() -> list[Voice]:
-    """Every training voice (held-out voices excluded by construction)."""
+def training_voices(accents: bool = False) -> list[Voice]:
+    """Every training voice (held-out voices excluded by construction); with ``accents``, the
+    ``ACCENTED`` speakers too."""
     voices = [Voice("mbrola", v) for v in ("mb-us1", "mb-us2", "mb-us3", "mb-en1")]
     voices += [Voice("flite", v) for v in ("kal", "kal16", "awb")]
     voices += [
@@ -81,6 +99,7 @@ def training_voices() -> list[Voice]:
     voices += [
         Voice("espeak", b + (f"+{v}" if v else "")) for b in _ESPEAK_BASES for v in _ESPEAK_VARIANTS
     ]
+    voices += ACCENTED if accents else ()
     assert not {v.key for v in voices} & (HELD_OUT | {v.key for v in DEV_VOICES})
     return voices
 
