@@ -1,6 +1,7 @@
 """Held-out TEST voices (never used for training): piper en_US-joe-medium, flite slt,
-festival cmu_us_slt_arctic_hts; and the development voices the listening rules are chosen on
-(``skill.train.synth.DEV_VOICES``). Synthesizes 16 kHz int16 audio, cached on disk."""
+festival cmu_us_slt_arctic_hts, and the accented speakers held out
+(``skill.train.synth.HELD_OUT_ACCENTED``); and the development voices the listening rules are
+chosen on (``skill.train.synth.DEV_VOICES``). Synthesizes 16 kHz int16 audio, cached on disk."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from skill.train.synth import DEV_VOICES, synthesize, to_16k
+from skill.train.synth import DEV_VOICES, HELD_OUT_ACCENTED, synthesize, to_16k
 
 VOICES = ("piper:en_US-joe-medium", "flite:slt", "festival:cmu_us_slt_arctic_hts")
+#: MBROLA voices of other languages speaking English, never trained on (apt mbrola-fr1,
+#: mbrola-fr4, mbrola-pl1, mbrola-hu1)
+ACCENTED = tuple(v.key for v in HELD_OUT_ACCENTED)
 CACHE = Path(os.environ.get("HELDOUT_CACHE", Path.home() / ".cache" / "massage-coach-heldout"))
 _piper = None
 
@@ -54,6 +58,9 @@ def _held_out(voice: str, text: str, rate: float) -> np.ndarray:
         path = os.path.join(tmp, "x.wav")
         if engine == "piper":
             _piper_wav(text, path, 1.0 / rate)
+        elif engine == "mbrola":
+            cmd = ["espeak-ng", "-v", name, "-s", str(int(165 * rate)), "-w", path, text]
+            subprocess.run(cmd, check=True, capture_output=True)
         elif engine == "flite":
             subprocess.run(
                 [

@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 import threading
 import time
 import wave
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol
@@ -53,10 +55,12 @@ class Pyttsx3Tts:
         self._lock = threading.Lock()
         self._wait_timeout = wait_timeout
         self._tmp = Path(tempfile.mkdtemp(prefix="massage-coach-tts-"))
+        # removed by close(), or when the renderer is collected or the program exits
+        self._remove_tmp = weakref.finalize(self, shutil.rmtree, self._tmp, ignore_errors=True)
         try:
             self._engine: Any = pyttsx3.init()
-            self._finished = threading.Event()
-            self._engine.connect("finished-utterance", lambda **_: self._finished.set())
+            self._finished = finished = threading.Event()  # the callback keeps no self alive
+            self._engine.connect("finished-utterance", lambda **_: finished.set())
         except (RuntimeError, ValueError, OSError) as err:
             raise TtsError(f"cannot start the speech engine: {err}") from err
         self._count = 0
@@ -136,9 +140,7 @@ class Pyttsx3Tts:
             path.unlink(missing_ok=True)
 
     def close(self) -> None:
-        for p in self._tmp.glob("*"):
-            p.unlink(missing_ok=True)
-        self._tmp.rmdir()
+        self._remove_tmp()
 
 
 class Resampled:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +69,25 @@ def test_disk_cache_returns_the_same_audio(tts: Pyttsx3Tts, tmp_path: Path) -> N
 def test_unknown_voice_fails_at_once_with_a_hint() -> None:
     with pytest.raises(TtsError, match="massage-coach voices"):
         Pyttsx3Tts("no-such-voice")
+
+
+def test_its_scratch_folder_goes_when_closed_dropped_or_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it was left behind unless close() was called, and nothing called it: a folder a run
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    closed = Pyttsx3Tts("gmw/en-us")
+    assert len(list(tmp_path.iterdir())) == 1
+    closed.close()
+    closed.close()  # twice is harmless
+    dropped = Pyttsx3Tts("gmw/en-us")
+    dropped.render("Hello there.", 160)
+    del dropped
+    gc.collect()
+    with pytest.raises(TtsError):
+        Pyttsx3Tts("no-such-voice")
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_short_alias_works_and_keeps_its_voice(tts: Pyttsx3Tts) -> None:

@@ -196,10 +196,31 @@ def test_no_training_or_coach_voice_is_held_out() -> None:
 
 def test_a_held_out_speaker_is_refused_in_every_engine() -> None:
     # RHVoice's slt is the CMU ARCTIC speaker of two held-out voices
-    for key in ("rhvoice:slt", "flite:slt", "festival:cmu_us_slt_arctic_hts"):
+    accented = [v.key for v in synth.HELD_OUT_ACCENTED]
+    for key in ("rhvoice:slt", "flite:slt", "festival:cmu_us_slt_arctic_hts", *accented):
         engine, name = key.split(":")
         with pytest.raises(ValueError, match="held-out"):
             synthesize(Voice(engine, name), "pause")
+
+
+def test_accented_speakers_say_commands_words_and_talk_only_when_asked() -> None:
+    plain, accents = training_voices(), training_voices(accents=True)
+    assert not set(plain) & set(synth.ACCENTED)
+    assert set(accents) - set(plain) == set(synth.ACCENTED)
+    assert not {v.key for v in accents} & HELD_OUT
+    jobs = data.plan(5, accents, 2, 40, 3, 3, cmd_per_phrase_accented=4, rates=1)
+    for phrase in all_phrases():
+        said = [j.voice for j in jobs if j.kind == "cmd" and j.text == phrase]
+        accented = [v for v in said if v in synth.ACCENTED]
+        assert len(accented) == len(set(accented)) == 4
+        assert sum(v.engine == "espeak" for v in said) == 2
+    # they are drawn for words and talk like any other voice
+    rest = {j.voice for j in jobs if j.kind in ("word", "talk")}
+    assert rest & set(synth.ACCENTED)
+    # without them, the plan is the one it was (no random draw spent on them)
+    assert data.plan(5, plain, 2, 40, 3, 3, rates=1) == data.plan(
+        5, plain, 2, 40, 3, 3, cmd_per_phrase_accented=4, rates=1
+    )
 
 
 def test_each_voice_says_each_command_at_the_planned_number_of_rates() -> None:
