@@ -84,7 +84,8 @@ class Settings:
     #: (models/README.md): off
     breaths: bool = False
     #: accented speakers (``synth.ACCENTED``: MBROLA voices of other languages speaking
-    #: English) say commands, words and talk (models/README.md, "Accented speakers")
+    #: English) say commands, words and talk; tried in the twenty-sixth session: a tie on the
+    #: development set, not kept (models/README.md, "Accented speakers")
     accents: bool = False
 
 

@@ -58,7 +58,8 @@ GRID: dict[str, tuple[float, ...]] = {
     "min_tail_drop_db": (99.0, 15.0),
 }
 #: accuracy given up for one false accept per hour of talk (a command nobody gave costs the
-#: user more than one missed, which they just say again)
+#: user more than one missed, which they just say again): at 20-40 commands an hour, one
+#: false accept weighs as 1-2 misses (models/README.md, "The development objective's weights")
 FA_WEIGHT = 0.05
 #: accuracy given up for each single non-command word obeyed (share of those words)
 WORD_WEIGHT = 0.5
