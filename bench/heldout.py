@@ -20,7 +20,7 @@ from skill.train.synth import DEV_VOICES, HELD_OUT_ACCENTED, synthesize, to_16k
 VOICES = ("piper:en_US-joe-medium", "flite:slt", "festival:cmu_us_slt_arctic_hts")
 #: MBROLA voices of other languages speaking English, never trained on (apt mbrola-fr1,
 #: mbrola-fr4, mbrola-pl1, mbrola-hu1)
-ACCENTED = tuple(v.key for v in HELD_OUT_ACCENTED)
+ACCENTED_VOICES = tuple(v.key for v in HELD_OUT_ACCENTED)
 CACHE = Path(os.environ.get("HELDOUT_CACHE", Path.home() / ".cache" / "massage-coach-heldout"))
 _piper = None
 

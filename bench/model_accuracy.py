@@ -56,8 +56,9 @@ MICROPHONES = (
 #: hard; 12 dB, soft; 12 dB, hard), as a user who speaks up close to a cheap microphone is heard
 CLIPPED = "clipped"
 DRIVES = ((6.0, False), (12.0, True), (12.0, False))
-#: nor this: the clean phrases said by accented speakers never trained on (``heldout.ACCENTED``:
-#: MBROLA voices of other languages speaking English), not by the three held-out voices
+#: nor this: the clean phrases said by accented speakers never trained on
+#: (``heldout.ACCENTED_VOICES``: MBROLA voices of other languages speaking English), not by the
+#: three held-out voices
 ACCENTED = "accented"
 WORDS = "words alone obeyed"
 #: the talk again, with a babble of four other voices 10 dB under it all through (a television,
@@ -117,7 +118,7 @@ def condition(
 
 def voices_of(cond: str) -> tuple[str, ...]:
     """The voices whose clips make up ``cond``."""
-    return heldout.ACCENTED if cond == ACCENTED else heldout.VOICES
+    return heldout.ACCENTED_VOICES if cond == ACCENTED else heldout.VOICES
 
 
 def decode(rec: CommandRecognizer, x: np.ndarray) -> list[Command]:
@@ -201,7 +202,7 @@ def main() -> int:
             clipped = A.overdrive(x, drive, soft)
             clips[(v, ph, CLIPPED)] = condition(clipped, "clean", clipping, [], [])
         accents = np.random.default_rng(19)  # its own, as the microphones'
-        for v in heldout.ACCENTED:
+        for v in heldout.ACCENTED_VOICES:
             for ph in phrases:
                 x = heldout.synth(v, ph)
                 clips[(v, ph, ACCENTED)] = condition(x, "clean", accents, [], [])
@@ -264,7 +265,7 @@ def main() -> int:
         f"\nHeld-out voices: {', '.join(heldout.VOICES)}; grammar = the phrases listed; "
         f"{len(phrases)} phrases x {len(heldout.VOICES)} voices per condition; "
         f"{len(lone)} words said alone x {len(heldout.VOICES)} voices"
-        + ("." if a.quick else f"; {ACCENTED}: the phrases by {', '.join(heldout.ACCENTED)}.")
+        + ("." if a.quick else f"; {ACCENTED}: the phrases by {', '.join(voices_of(ACCENTED))}.")
         + "\n"
     )
     cols = [*conds, "false accepts / h (talk)", TALK_BABBLE, WORDS]
