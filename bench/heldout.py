@@ -15,7 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
-from skill.train.synth import DEV_VOICES, HELD_OUT_ACCENTED, synthesize, to_16k
+from skill.train.synth import (
+    DEV_VOICES,
+    HELD_OUT_ACCENTED,
+    Voice,
+    native_command,
+    synthesize,
+    to_16k,
+)
 
 VOICES = ("piper:en_US-joe-medium", "flite:slt", "festival:cmu_us_slt_arctic_hts")
 #: MBROLA voices of other languages speaking English, never trained on (apt mbrola-fr1,
@@ -58,8 +65,8 @@ def _held_out(voice: str, text: str, rate: float) -> np.ndarray:
         path = os.path.join(tmp, "x.wav")
         if engine == "piper":
             _piper_wav(text, path, 1.0 / rate)
-        elif engine == "mbrola":
-            cmd = ["espeak-ng", "-v", name, "-s", str(int(165 * rate)), "-w", path, text]
+        elif engine == "mbrola":  # espeak-ng's command, as for the training's MBROLA voices
+            cmd = native_command(Voice(engine, name), text, rate, 50, path)
             subprocess.run(cmd, check=True, capture_output=True)
         elif engine == "flite":
             subprocess.run(

@@ -112,14 +112,18 @@ def plan(
             Job(len(jobs), v, text, kind, rate, rng.randint(25, 85), _speaker_effects(rng), copies)
         )
 
+    def some_say(phrase: str, pool: list[Voice], k: int, rates: tuple[float, float]) -> None:
+        """``k`` voices of ``pool`` (all if fewer) say ``phrase`` once each, at a rate in
+        ``rates``."""
+        for v in rng.sample(pool, min(k, len(pool))):
+            add(v, phrase, "cmd", rng.uniform(*rates), cmd_copies)
+
     for phrase in command_phrases():
         for v in others:
             for rate in sorted(rng.sample((0.85, 1.0, 1.2), rates)):
                 add(v, phrase, "cmd", rate * rng.uniform(0.95, 1.05), cmd_copies)
-        for v in rng.sample(espeak, min(cmd_per_phrase_espeak, len(espeak))):
-            add(v, phrase, "cmd", rng.uniform(0.8, 1.3), cmd_copies)
-        for v in rng.sample(accented, min(cmd_per_phrase_accented, len(accented))):
-            add(v, phrase, "cmd", rng.uniform(0.85, 1.2), cmd_copies)
+        some_say(phrase, espeak, cmd_per_phrase_espeak, (0.8, 1.3))
+        some_say(phrase, accented, cmd_per_phrase_accented, (0.85, 1.2))
     for w in [*other_words(), *words]:
         for v in rng.sample(voices, min(word_voices, len(voices))):
             add(v, w, "word", rng.uniform(0.85, 1.2), word_copies)

@@ -120,7 +120,9 @@ COACH_VOICES = (
 DEV_VOICES = (Voice("flite", "rms"), Voice("pico", "en-GB"), Voice("rhvoice", "lyubov"))
 
 
-def _native(voice: Voice, text: str, rate: float, pitch: int, path: str) -> list[str]:
+def native_command(voice: Voice, text: str, rate: float, pitch: int, path: str) -> list[str]:
+    """The engine's command that writes ``text`` by ``voice`` to the WAV file ``path``
+    (festival and RHVoice read its last item on stdin)."""
     if voice.engine in ("espeak", "mbrola"):
         cmd = ["espeak-ng", "-v", voice.name, "-s", str(int(165 * rate)), "-w", path]
         if voice.engine == "espeak":
@@ -164,7 +166,7 @@ def synthesize(
         raise ValueError(f"{voice.key} is a held-out test voice")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "x.wav")
-        cmd = _native(voice, text, rate, pitch, path)
+        cmd = native_command(voice, text, rate, pitch, path)
         stdin = cmd.pop() if voice.engine in ("festival", "rhvoice") else None
         subprocess.run(cmd, input=stdin, capture_output=True, check=True, timeout=60, text=True)
         return to_16k(path, effects)

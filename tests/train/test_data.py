@@ -361,7 +361,7 @@ def test_training_talk_with_command_words_is_said_by_its_voices_and_copies(
 
 
 def test_pico_gets_the_text_inside_its_markup_escaped() -> None:
-    cmd = synth._native(Voice("pico", "en-US"), "oil & <towel>", 1.2, 50, "/tmp/x.wav")
+    cmd = synth.native_command(Voice("pico", "en-US"), "oil & <towel>", 1.2, 50, "/tmp/x.wav")
     said = "oil &amp; &lt;towel&gt;"
     assert cmd[-1] == f'<speed level="120"><pitch level="100">{said}</pitch></speed>'
 
