@@ -187,11 +187,33 @@ def test_coach_lines_come_from_the_bundled_routines() -> None:
 
 
 def test_no_training_or_coach_voice_is_held_out() -> None:
-    keys = {v.key for v in [*training_voices(), *COACH_VOICES]}
+    keys = {v.key for v in [*training_voices(accents=True), *COACH_VOICES]}
     assert not keys & HELD_OUT
     assert {v.key for v in COACH_VOICES} <= {v.key for v in training_voices()}
     dev = {v.key for v in DEV_VOICES}
     assert len(dev) >= 3 and not dev & keys and not dev & HELD_OUT
+
+
+def test_every_development_voice_says_every_command_and_three_say_each_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    planned: list[list[data.Job]] = []
+    monkeypatch.setattr(data, "build", lambda jobs, *a, **kw: planned.append(jobs) or [])
+    data.dev_set(1, True)
+    assert len(planned) == data.DEV_DRAWS
+    # an accented speaker is among them, heard in no training nor held-out
+    assert set(DEV_VOICES) & {Voice("mbrola", "mb-hu1-en")}
+    assert not set(DEV_VOICES) & set(synth.ACCENTED)
+    own = set(text.DEV_SENTENCES + text.DEV_SENTENCES_PLAIN + text.DEV_SENTENCES_OPENING)
+    for jobs in planned:
+        for phrase in all_phrases():
+            said = [j.voice for j in jobs if j.kind == "cmd" and j.text == phrase]
+            assert sorted(said, key=str) == sorted(DEV_VOICES, key=str)
+        talk = [j for j in jobs if j.kind == "talk" and j.text in own]
+        by = {t: {j.voice for j in talk if j.text == t} for t in own}
+        assert {len(v) for v in by.values()} == {data.DEV_TALK_VOICES}
+        assert len(talk) == data.DEV_TALK_VOICES * len(own)
+        assert {j.voice for j in talk} == set(DEV_VOICES)
 
 
 def test_a_held_out_speaker_is_refused_in_every_engine() -> None:
