@@ -68,7 +68,10 @@ def test_a_48k_stereo_recording_is_transcribed_like_the_16k_file(
     assert r.exit_code == 0, r.output
     a, b = (json.loads(x) for x in r.stdout.splitlines())
     assert a["command"] == b["command"] == "next"
-    assert abs(a["start"] - b["start"]) <= 0.03 and abs(a["end"] - b["end"]) <= 0.03
+    # Vosk dithers its input with one random sequence through all a process decodes, so two
+    # decodes of the same audio may put a word's edge a frame (30 ms) or two apart (measured:
+    # "next"'s end at 1.00 and 1.04 s in one CI run); a wrong rate would be off by far more
+    assert abs(a["start"] - b["start"]) <= 0.06 and abs(a["end"] - b["end"]) <= 0.06
 
 
 def test_unreadable_files_are_reported_and_the_others_still_transcribed(
