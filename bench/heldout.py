@@ -26,7 +26,7 @@ from skill.train.synth import (
 
 VOICES = ("piper:en_US-joe-medium", "flite:slt", "festival:cmu_us_slt_arctic_hts")
 #: MBROLA voices of other languages speaking English, never trained on (apt mbrola-fr1,
-#: mbrola-fr4, mbrola-pl1, mbrola-hu1)
+#: mbrola-fr4, mbrola-pl1)
 ACCENTED_VOICES = tuple(v.key for v in HELD_OUT_ACCENTED)
 CACHE = Path(os.environ.get("HELDOUT_CACHE", Path.home() / ".cache" / "massage-coach-heldout"))
 _piper = None

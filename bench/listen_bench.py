@@ -19,10 +19,10 @@ and decision rules), with commands spoken by the HELD-OUT voices (never trained 
 * CPU of the listening path (real-time factor).
 
 usage: python bench/listen_bench.py [--model DIR] [--quick] [--voices V,...] [--set NAME=VALUE]
-Prints Markdown tables for the README. ``--voices flite:rms,pico:en-GB,rhvoice:lyubov``
-speaks the commands with the development voices instead (training engines' voices never
-trained on, ``skill.train.synth.DEV_VOICES``): the while-speaking settings (``--set``) are
-chosen on them, never on the held-out voices.
+Prints Markdown tables for the README.
+``--voices flite:rms,pico:en-GB,rhvoice:lyubov,mbrola:mb-hu1-en`` speaks the commands with the
+development voices instead (voices never trained on, ``skill.train.synth.DEV_VOICES``): the
+while-speaking settings (``--set``) are chosen on them, never on the held-out voices.
 """
 
 from __future__ import annotations
