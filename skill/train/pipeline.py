@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 import platform
 import random
 import shutil
@@ -122,6 +124,26 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     )
     dev = data.dev_set(s.seed, s.said_alone)
     log.info("data: %d train, %d dev utterances (%.0f s)", len(train), len(dev), time.time() - t0)
+    _fit(s, train, work, t0)
+    # the training data, its features and chunks (most of the peak memory) die with ``_fit``:
+    # the tuning's decoders are forked from this process (``tune.hear_costs``)
+    del train
+    gc.collect()
+    log.info("memory before tuning: %.1f GB resident", _resident_gb())
+    return finish(s, out, work, dev)
+
+
+def _resident_gb() -> float:
+    """This process's resident memory now, in GB (Linux; 0 elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e9
+
+
+def _fit(s: Settings, train: list[data.Utt], work: Path, t0: float) -> None:
+    """Features, flat start, (train, realign) x ``s.epochs``; the network to ``work/net.pt``."""
     trans = [data.transcript(u, s.command_phones) for u in train]
     phones = phone_set(list(trans))
     pid = {p: i for i, p in enumerate(phones)}
@@ -202,7 +224,6 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
         },
         work / "net.pt",
     )
-    return finish(s, out, work, dev)
 
 
 def finish(s: Settings, out: Path, work: Path, dev: list[data.Utt] | None = None) -> dict[str, Any]:
