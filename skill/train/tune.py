@@ -89,7 +89,10 @@ LIGHT_MARGIN = 0.02
 #: +0.25 stays even when it is not chosen: its rules that obey the most light copies are the
 #: :func:`reference` that sets the light-copy floor, what the network hears of plain commands
 #: at best
-#: (models/README.md, "The light-copy floor's reference")
+#: (models/README.md, "The light-copy floor's reference").
+#: +0.175 between them scored 0.131 against +0.1's 0.128 for the shipped network, under a third
+#: of one false accept, for a third decode in every rebuild: not added (models/README.md, "A
+#: filler between the two")
 UNK_COSTS = "0:1:0.1,0:1:0.25"
 
 
@@ -304,13 +307,19 @@ def hear_costs(streams: Streams, costs: list[UnkCosts], workers: int) -> list[He
     exactly what one process hears (``tests/model/test_tuning.py``); with it (the model's
     ``conf/mfcc.conf``), a random sequence that goes on through everything a process decodes
     moves times and confidences a little, and now and then a word in babble, as a second
-    decode in one process does. One decoder uses one core, and the decoding is most of the
-    tuning's time."""
+    decode in one process does. Each cost's worker is forked afresh from this process, so
+    each cost starts from the same point of that sequence, however many costs there are.
+    One decoder uses one core, and the decoding is most of the tuning's time."""
     _STREAMS[:] = [streams]
     try:
         if workers <= 1 or len(costs) <= 1:
             return [_hear_all(unk) for unk in costs]
-        with multiprocessing.get_context("fork").Pool(min(workers, len(costs))) as pool:
+        # a fresh worker for each cost, forked from this process: with more costs than
+        # workers, a reused worker would hear the next cost further along its dither's random
+        # sequence, so a cost's result would depend on which worker it fell to
+        with multiprocessing.get_context("fork").Pool(
+            min(workers, len(costs)), maxtasksperchild=1
+        ) as pool:
             return pool.map(_hear_all, costs, chunksize=1)
     finally:
         _STREAMS.clear()

@@ -62,3 +62,21 @@ def test_the_costs_decoded_in_parallel_hear_what_one_process_hears(model_copy: P
     assert alone[0].talk != alone[1].talk  # two costs, two graphs: the talk is heard differently
     assert sum(len(finals) for finals in (alone[0].talk, alone[0].talk_babble)) > 5
     assert hear_costs(streams, costs, workers=2) == alone
+
+
+def test_each_cost_is_heard_the_same_wherever_it_falls_among_the_workers(model_copy: Path) -> None:
+    # with the model's dither on, a worker that decoded one cost would hear the next one from
+    # further along its random sequence; each cost gets a fresh worker, forked from this process
+    utts = dev_utts()
+    streams = Streams(
+        model_copy,
+        Lang.load(model_copy / "graph" / "lang.json"),
+        utts[:2],
+        utts[2:3],
+        talk_stream(utts, 0),
+        over_babble(utts, 0),
+    )
+    costs = [UnkCosts(per_frame=f, command_phone=0.1) for f in (1.0, 0.8, 0.6)]
+    forward = hear_costs(streams, costs, workers=2)
+    backward = hear_costs(streams, costs[::-1], workers=2)
+    assert forward == backward[::-1]
