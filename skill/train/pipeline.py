@@ -125,8 +125,9 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     dev = data.dev_set(s.seed, s.said_alone)
     log.info("data: %d train, %d dev utterances (%.0f s)", len(train), len(dev), time.time() - t0)
     _fit(s, train, work, t0)
-    # the training data, its features and chunks (most of the peak memory) die with ``_fit``:
-    # the tuning's decoders are forked from this process (``tune.hear_costs``)
+    # the training data, its features and chunks die with ``_fit``, before the tuning forks
+    # its decoders from this process (``tune.hear_costs``): the rebuild's peak RSS 11.9 GB,
+    # 13.7 before; not faster (models/README.md, "Rebuild from scratch")
     del train
     gc.collect()
     log.info("memory before tuning: %.1f GB resident", _resident_gb())

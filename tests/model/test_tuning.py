@@ -28,6 +28,19 @@ def dev_utts() -> list[Utt]:
     ]
 
 
+def dev_streams(model_dir: Path) -> Streams:
+    """The tiny development set as the streams each cost's decode hears."""
+    utts = dev_utts()
+    return Streams(
+        model_dir,
+        Lang.load(model_dir / "graph" / "lang.json"),
+        utts[:2],
+        utts[2:3],
+        talk_stream(utts, 0),
+        over_babble(utts, 0),
+    )
+
+
 def test_tune_keeps_the_best_cost_and_writes_its_graph(model_copy: Path, tmp_path: Path) -> None:
     utts = dev_utts()
     lang = Lang.load(model_copy / "graph" / "lang.json")
@@ -48,15 +61,7 @@ def test_the_costs_decoded_in_parallel_hear_what_one_process_hears(model_copy: P
     # dither the decode depends on nothing but the audio and the graph
     conf = model_copy / "conf" / "mfcc.conf"
     conf.write_text(conf.read_text().replace("--dither=1.0", "--dither=0.0"))
-    utts = dev_utts()
-    streams = Streams(
-        model_copy,
-        Lang.load(model_copy / "graph" / "lang.json"),
-        utts[:2],
-        utts[2:3],
-        talk_stream(utts, 0),
-        over_babble(utts, 0),
-    )
+    streams = dev_streams(model_copy)
     costs = [UnkCosts(per_frame=1.0, command_phone=0.1), UnkCosts(per_frame=0.5)]
     alone = hear_costs(streams, costs, workers=1)
     assert alone[0].talk != alone[1].talk  # two costs, two graphs: the talk is heard differently
@@ -67,15 +72,7 @@ def test_the_costs_decoded_in_parallel_hear_what_one_process_hears(model_copy: P
 def test_each_cost_is_heard_the_same_wherever_it_falls_among_the_workers(model_copy: Path) -> None:
     # with the model's dither on, a worker that decoded one cost would hear the next one from
     # further along its random sequence; each cost gets a fresh worker, forked from this process
-    utts = dev_utts()
-    streams = Streams(
-        model_copy,
-        Lang.load(model_copy / "graph" / "lang.json"),
-        utts[:2],
-        utts[2:3],
-        talk_stream(utts, 0),
-        over_babble(utts, 0),
-    )
+    streams = dev_streams(model_copy)
     costs = [UnkCosts(per_frame=f, command_phone=0.1) for f in (1.0, 0.8, 0.6)]
     forward = hear_costs(streams, costs, workers=2)
     backward = hear_costs(streams, costs[::-1], workers=2)
