@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-import os
 import platform
 import random
 import shutil
@@ -129,18 +127,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
     # its decoders from this process (``tune.hear_costs``): the rebuild's peak RSS 11.9 GB,
     # 13.7 before; not faster (models/README.md, "Rebuild from scratch")
     del train
-    gc.collect()
-    log.info("memory before tuning: %.1f GB resident", _resident_gb())
     return finish(s, out, work, dev)
-
-
-def _resident_gb() -> float:
-    """This process's resident memory now, in GB (Linux; 0 elsewhere)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return 0.0
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e9
 
 
 def _fit(s: Settings, train: list[data.Utt], work: Path, t0: float) -> None:

@@ -307,8 +307,9 @@ def hear_costs(streams: Streams, costs: list[UnkCosts], workers: int) -> list[He
     exactly what one process hears (``tests/model/test_tuning.py``); with it (the model's
     ``conf/mfcc.conf``), a random sequence that goes on through everything a process decodes
     moves times and confidences a little, and now and then a word in babble, as a second
-    decode in one process does. Each cost's worker is forked afresh from this process, so
-    each cost starts from the same point of that sequence, however many costs there are.
+    decode in one process does. On several workers each cost's worker is forked afresh from
+    this process, so each cost starts from the same point of that sequence, however many
+    costs there are; on one, the costs are decoded here, one after the other.
     One decoder uses one core, and the decoding is most of the tuning's time."""
     _STREAMS[:] = [streams]
     try:
