@@ -307,19 +307,17 @@ def hear_costs(streams: Streams, costs: list[UnkCosts], workers: int) -> list[He
     exactly what one process hears (``tests/model/test_tuning.py``); with it (the model's
     ``conf/mfcc.conf``), a random sequence that goes on through everything a process decodes
     moves times and confidences a little, and now and then a word in babble, as a second
-    decode in one process does. On several workers each cost's worker is forked afresh from
-    this process, so each cost starts from the same point of that sequence, however many
-    costs there are; on one, the costs are decoded here, one after the other.
+    decode in one process does. So each cost gets a worker of its own, forked afresh from this
+    process, even on one CPU: each cost starts from the same point of that sequence, however
+    many costs and CPUs there are, and this process's point does not move.
     One decoder uses one core, and the decoding is most of the tuning's time."""
     _STREAMS[:] = [streams]
     try:
-        if workers <= 1 or len(costs) <= 1:
-            return [_hear_all(unk) for unk in costs]
-        # a fresh worker for each cost, forked from this process: with more costs than
-        # workers, a reused worker would hear the next cost further along its dither's random
-        # sequence, so a cost's result would depend on which worker it fell to
+        # a reused worker, or this process, would hear the next cost further along its
+        # dither's random sequence, so a cost's result would depend on which worker it fell
+        # to and on the number of CPUs
         with multiprocessing.get_context("fork").Pool(
-            min(workers, len(costs)), maxtasksperchild=1
+            max(1, min(workers, len(costs))), maxtasksperchild=1
         ) as pool:
             return pool.map(_hear_all, costs, chunksize=1)
     finally:

@@ -77,3 +77,12 @@ def test_each_cost_is_heard_the_same_wherever_it_falls_among_the_workers(model_c
     forward = hear_costs(streams, costs, workers=2)
     backward = hear_costs(streams, costs[::-1], workers=2)
     assert forward == backward[::-1]
+
+
+def test_one_cpu_hears_each_cost_as_two_cpus_do(model_copy: Path) -> None:
+    # with the model's dither on, one process decoding the costs one after the other would
+    # hear the second from further along its random sequence than a second CPU's worker does:
+    # a machine's number of CPUs would change the tuned model
+    streams = dev_streams(model_copy)
+    costs = [UnkCosts(per_frame=f, command_phone=0.1) for f in (1.0, 0.8, 0.6)]
+    assert hear_costs(streams, costs, workers=1) == hear_costs(streams, costs, workers=2)
