@@ -56,6 +56,10 @@ MICROPHONES = (
 #: hard; 12 dB, soft; 12 dB, hard), as a user who speaks up close to a cheap microphone is heard
 CLIPPED = "clipped"
 DRIVES = ((6.0, False), (12.0, True), (12.0, False))
+#: nor this: the clean clips as a microphone turned down hears them, their peak (in turn) at
+#: -30, -38 and -46 dBFS instead of -6 (a user a few metres away, a low input gain)
+QUIET = "quiet microphone"
+QUIET_PEAKS_DBFS = (-30.0, -38.0, -46.0)
 #: nor this: the clean phrases said by accented speakers never trained on
 #: (``heldout.ACCENTED_VOICES``: MBROLA voices of other languages speaking English), not by the
 #: three held-out voices
@@ -99,7 +103,10 @@ def condition(
     rng: np.random.Generator,
     babble_src: list[np.ndarray],
     coach: list[np.ndarray],
+    peak: float = 0.5,
 ) -> np.ndarray:
+    """``x`` in condition ``cond``, between 0.6 and 0.9 s of quiet, with a floor noise 55 dB
+    under it, its peak at ``peak`` of full scale."""
     if cond.startswith("tempo"):
         x = sox(x, ("tempo", "-s", cond.split()[1]))
     y = A.pad(x, 0.6, 0.9)
@@ -113,7 +120,7 @@ def condition(
         c = coach[int(rng.integers(len(coach)))]
         y = A.mix(y, A.fit(c, len(y), int(rng.integers(len(c)))), 6)
     y = A.mix(y, rng.normal(size=len(y)), 55)
-    return A.to_int16(y, 0.5)
+    return A.to_int16(y, peak)
 
 
 def voices_of(cond: str) -> tuple[str, ...]:
@@ -206,7 +213,12 @@ def main() -> int:
             for ph in phrases:
                 x = heldout.synth(v, ph)
                 clips[(v, ph, ACCENTED)] = condition(x, "clean", accents, [], [])
-        conds = (*conds, MICROPHONE, CLIPPED, ACCENTED)
+        turned_down = np.random.default_rng(23)  # its own, as the microphones'
+        for i, (v, ph) in enumerate(said):
+            peak = 10 ** (QUIET_PEAKS_DBFS[i % len(QUIET_PEAKS_DBFS)] / 20)
+            x = heldout.synth(v, ph)
+            clips[(v, ph, QUIET)] = condition(x, "clean", turned_down, [], [], peak)
+        conds = (*conds, MICROPHONE, CLIPPED, ACCENTED, QUIET)
     models = {"ours": CommandRecognizer(a.model)}
     if a.baseline.is_dir():
         models["baseline"] = CommandRecognizer(a.baseline, verify=False)

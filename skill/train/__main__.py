@@ -20,6 +20,7 @@ SWITCHES = {
     "rooms": "every clip gets one more copy, said in a room",
     "narrowband": "some copies heard through a narrowband channel (a Bluetooth headset)",
     "overdrive": "some copies clipped by an overdriven microphone",
+    "quiet": "some copies at a quiet microphone's level (peak -50 to -30 dBFS)",
     "breaths": "some commands, words and talk start with a faint breath",
     "command_talk": "ordinary sentences with command words inside them in the training talk",
     "accents": "accented speakers (MBROLA voices of other languages) in the training data",

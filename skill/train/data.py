@@ -178,6 +178,9 @@ class Acoustics:
     #: ``OVERDRIVE_SHARE`` of the copies clipped by an overdriven microphone, after the
     #: channel (``augment.overdrive``)
     overdrive: bool = False
+    #: ``QUIET_SHARE`` of the copies as a quiet microphone gives them: their peak at
+    #: ``QUIET_PEAK_DBFS`` instead of the usual level
+    quiet: bool = False
 
 
 #: with ``Acoustics.rooms``: share of the clips that get one more copy, said in a room (a user
@@ -202,6 +205,15 @@ NARROW_SHARE, NARROW_CUTOFF = 0.3, (3300.0, 7500.0)
 #: obeyed), so it is off (models/README.md, "Clipped speech")
 OVERDRIVE_SHARE, OVERDRIVE_DB = 0.2, (3.0, 18.0)
 
+#: with ``Acoustics.quiet``: share of the copies (the room copy too) whose peak is drawn at
+#: -50 to -30 dBFS (log-uniform in amplitude) instead of the usual -30 to -1 dBFS: a
+#: microphone turned down, or a user a few metres from it. Without them the twenty-seventh
+#: session's network, whose training never heard a peak under -30 dBFS, heard 170 of the
+#: development voices' 180 commands at their own level (peak -6 dBFS, median), 170 30 dB down,
+#: 118 40 dB down and 9 50 dB down; the network trained with them (shipped since the
+#: twenty-ninth session) 171, 174, 169 and 90 (models/README.md, "Quiet microphones")
+QUIET_SHARE, QUIET_PEAK_DBFS = 0.15, (-50.0, -30.0)
+
 
 def _augment(
     args: tuple[int, int, np.ndarray, int, bool, bool, Acoustics],
@@ -224,6 +236,7 @@ def _augment(
             base = A.breath(base, breath)
     narrow = np.random.default_rng([seed, idx, 3]) if heard.narrowband else None
     drive = np.random.default_rng([seed, idx, 4]) if heard.overdrive else None
+    quiet = np.random.default_rng([seed, idx, 5]) if heard.quiet else None
     out = []  # the copies keep the timing of copy 0, whose alignment they share
     for c in range(copies):
         y = _colour(base, rng, heard.microphones)
@@ -231,12 +244,13 @@ def _augment(
             y = heavy(y, rng, _BG)
         elif c > 1:
             y = overlap(y, rng, _BG, _COACH)
-        out.append(_last(y, rng, narrow, drive))
+        out.append(_last(y, rng, narrow, drive, quiet))
     if heard.rooms:
         room = np.random.default_rng([seed, idx, 1])
         if room.random() < ROOM_SHARE:
             y = A.reverb(base, room.uniform(*ROOM_RT60), room, float(room.uniform(*ROOM_WET)))
-            out.append(_last(_colour(y, room, heard.microphones), room, narrow, drive))
+            y = _colour(y, room, heard.microphones)
+            out.append(_last(y, room, narrow, drive, quiet))
     return out
 
 
@@ -245,10 +259,12 @@ def _last(
     rng: np.random.Generator,
     narrow: np.random.Generator | None,
     drive: np.random.Generator | None,
+    quiet: np.random.Generator | None = None,
 ) -> np.ndarray:
     """The end of every copy's path: sometimes a narrowband channel (``narrow``), sometimes
-    an overdriven microphone (``drive``), then its level and floor noise (``rng``)."""
-    return _level(_clip(_narrow(y, narrow), drive), rng)
+    an overdriven microphone (``drive``), then its level and floor noise (``rng``), sometimes
+    a quiet one (``quiet``)."""
+    return _level(_clip(_narrow(y, narrow), drive), rng, quiet)
 
 
 def _narrow(y: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
@@ -274,10 +290,17 @@ def _colour(y: np.ndarray, rng: np.random.Generator, microphones: bool) -> np.nd
     return A.tilt(y, rng.uniform(-3, 3)) if rng.random() < 0.5 else y.copy()
 
 
-def _level(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A floor noise 30-60 dB under it, then a random level."""
+def _level(
+    y: np.ndarray, rng: np.random.Generator, quiet: np.random.Generator | None = None
+) -> np.ndarray:
+    """A floor noise 30-60 dB under it, then a random level; with a generator
+    (``Acoustics.quiet``), ``QUIET_SHARE`` of the copies at a quiet microphone's level
+    instead (``rng`` draws the same either way)."""
     y = A.mix(y, rng.normal(size=len(y)), rng.uniform(30, 60))
-    return A.to_int16(y, float(np.exp(rng.uniform(np.log(0.03), np.log(0.9)))))
+    peak = float(np.exp(rng.uniform(np.log(0.03), np.log(0.9))))
+    if quiet is not None and quiet.random() < QUIET_SHARE:
+        peak = float(10 ** (quiet.uniform(*QUIET_PEAK_DBFS) / 20))
+    return A.to_int16(y, peak)
 
 
 def heavy(y: np.ndarray, rng: np.random.Generator, bg: list[np.ndarray]) -> np.ndarray:

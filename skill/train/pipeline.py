@@ -70,6 +70,10 @@ class Settings:
     #: some copies clipped by an overdriven microphone (``data.OVERDRIVE_SHARE``): tried in the
     #: twenty-fifth session, not kept (models/README.md, "Clipped speech")
     overdrive: bool = False
+    #: some copies at a quiet microphone's level, their peak at -50 to -30 dBFS
+    #: (``data.QUIET_SHARE``): shipped since the twenty-ninth session, whose development set
+    #: scored it 0.166 against 0.128 (models/README.md, "Quiet microphones")
+    quiet: bool = True
     #: the network's forward pass in training runs in bfloat16 (``nnet.train``): a rebuild 7
     #: minutes shorter on a CPU with AVX512-BF16, the exported network float32 as before; off
     #: in the nineteenth session (its two trainings scored lower on the development set), on
@@ -115,7 +119,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
         s.seed,
         s.scale,
         s.said_alone,
-        data.Acoustics(s.microphones, s.rooms, s.narrowband, s.overdrive),
+        data.Acoustics(s.microphones, s.rooms, s.narrowband, s.overdrive, s.quiet),
         s.breaths,
         s.command_talk,
         s.accents,

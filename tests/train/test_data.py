@@ -412,3 +412,21 @@ def test_overdrive_clips_hard_or_soft_at_full_scale() -> None:
     assert np.abs(hard).max() == 1.0 and (np.abs(hard) == 1.0).mean() > 0.5
     assert 0.99 < np.abs(soft).max() < 1.0
     assert np.allclose(augment.overdrive(x, 0.0, soft=False), x / 0.1, atol=1e-6)
+
+
+def test_a_quiet_microphone_turns_some_copies_down_and_leaves_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(data, "QUIET_SHARE", 0.8)
+    x = (np.random.default_rng(0).normal(size=augment.SR) * 3000).astype(np.int16)
+    full = data.Acoustics(microphones=True, rooms=True, narrowband=True)
+    quiet = data.Acoustics(microphones=True, rooms=True, narrowband=True, quiet=True)
+    low, high = (32767 * 10 ** (db / 20) for db in data.QUIET_PEAK_DBFS)
+    for p, q, c in some_copies_changed(x, full, quiet):
+        assert len(p) == len(q)
+        assert np.abs(p).max() >= 0.03 * 32767 - 1
+        if c:
+            assert low - 1 <= np.abs(q).max() <= high + 1
+            # the same clip, turned down: its shape is the louder copy's
+            scaled = q.astype(np.float64) * np.abs(p).max() / np.abs(q).max()
+            assert np.corrcoef(scaled, p.astype(np.float64))[0, 1] > 0.99
