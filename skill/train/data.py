@@ -206,7 +206,7 @@ NARROW_SHARE, NARROW_CUTOFF = 0.3, (3300.0, 7500.0)
 OVERDRIVE_SHARE, OVERDRIVE_DB = 0.2, (3.0, 18.0)
 
 #: with ``Acoustics.quiet``: share of the copies (the room copy too) whose peak is drawn at
-#: -50 to -30 dBFS (log-uniform in amplitude) instead of the usual -30 to -1 dBFS: a
+#: -50 to -30 dBFS (uniform in dB) instead of the usual -30 to -1 dBFS: a
 #: microphone turned down, or a user a few metres from it. Without them the twenty-seventh
 #: session's network, whose training never heard a peak under -30 dBFS, heard 170 of the
 #: development voices' 180 commands at their own level (peak -6 dBFS, median), 170 30 dB down,
@@ -259,7 +259,7 @@ def _last(
     rng: np.random.Generator,
     narrow: np.random.Generator | None,
     drive: np.random.Generator | None,
-    quiet: np.random.Generator | None = None,
+    quiet: np.random.Generator | None,
 ) -> np.ndarray:
     """The end of every copy's path: sometimes a narrowband channel (``narrow``), sometimes
     an overdriven microphone (``drive``), then its level and floor noise (``rng``), sometimes
@@ -291,7 +291,7 @@ def _colour(y: np.ndarray, rng: np.random.Generator, microphones: bool) -> np.nd
 
 
 def _level(
-    y: np.ndarray, rng: np.random.Generator, quiet: np.random.Generator | None = None
+    y: np.ndarray, rng: np.random.Generator, quiet: np.random.Generator | None
 ) -> np.ndarray:
     """A floor noise 30-60 dB under it, then a random level; with a generator
     (``Acoustics.quiet``), ``QUIET_SHARE`` of the copies at a quiet microphone's level
