@@ -201,6 +201,7 @@ def main() -> int:
         mics = np.random.default_rng(13)  # its own: the other clips' noise stays as it was
         said = [(v, ph) for v in heldout.VOICES for ph in phrases]
         clipping = np.random.default_rng(17)  # its own, as the microphones'
+        turned_down = np.random.default_rng(23)  # its own, as the microphones'
         for i, (v, ph) in enumerate(said):
             x = heldout.synth(v, ph)
             coloured = sox(x, MICROPHONES[i % len(MICROPHONES)])
@@ -208,16 +209,13 @@ def main() -> int:
             drive, soft = DRIVES[i % len(DRIVES)]
             clipped = A.overdrive(x, drive, soft)
             clips[(v, ph, CLIPPED)] = condition(clipped, "clean", clipping, [], [])
+            peak = 10 ** (QUIET_PEAKS_DBFS[i % len(QUIET_PEAKS_DBFS)] / 20)
+            clips[(v, ph, QUIET)] = condition(x, "clean", turned_down, [], [], peak)
         accents = np.random.default_rng(19)  # its own, as the microphones'
         for v in heldout.ACCENTED_VOICES:
             for ph in phrases:
                 x = heldout.synth(v, ph)
                 clips[(v, ph, ACCENTED)] = condition(x, "clean", accents, [], [])
-        turned_down = np.random.default_rng(23)  # its own, as the microphones'
-        for i, (v, ph) in enumerate(said):
-            peak = 10 ** (QUIET_PEAKS_DBFS[i % len(QUIET_PEAKS_DBFS)] / 20)
-            x = heldout.synth(v, ph)
-            clips[(v, ph, QUIET)] = condition(x, "clean", turned_down, [], [], peak)
         conds = (*conds, MICROPHONE, CLIPPED, ACCENTED, QUIET)
     models = {"ours": CommandRecognizer(a.model)}
     if a.baseline.is_dir():

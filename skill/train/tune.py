@@ -4,7 +4,7 @@ The development set (voices of training engines never trained on, see ``data.dev
 through :class:`~skill.listen.hearing.Hearing`, exactly like the microphone path: each command
 clip and each single non-command word as its own stream, and the sentences and noise clips joined
 into one long stream of ordinary talk with pauses between. Each [unk] cost needs one decode (each
-in its own process, one per CPU: ``hear_costs``);
+in a fresh process of its own, up to one per CPU at a time: ``hear_costs``);
 the rules are then replayed on the recorded final results (they never change what the
 recognizer hears). The talk as said is heard a second time with a babble under it.
 
@@ -90,7 +90,8 @@ LIGHT_MARGIN = 0.02
 #: :func:`reference` that sets the light-copy floor, what the network hears of plain commands
 #: at best
 #: (models/README.md, "The light-copy floor's reference").
-#: +0.175 between them scored 0.131 against +0.1's 0.128 for the shipped network, under a third
+#: +0.175 between them scored 0.131 against +0.1's 0.128 for the twenty-seventh session's
+#: network, under a third
 #: of one false accept, for a third decode in every rebuild: not added (models/README.md, "A
 #: filler between the two")
 UNK_COSTS = "0:1:0.1,0:1:0.25"

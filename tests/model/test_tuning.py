@@ -41,6 +41,10 @@ def dev_streams(model_dir: Path) -> Streams:
     )
 
 
+#: more costs than the two workers of the tests below
+THREE_COSTS = [UnkCosts(per_frame=f, command_phone=0.1) for f in (1.0, 0.8, 0.6)]
+
+
 def test_tune_keeps_the_best_cost_and_writes_its_graph(model_copy: Path, tmp_path: Path) -> None:
     utts = dev_utts()
     lang = Lang.load(model_copy / "graph" / "lang.json")
@@ -73,9 +77,8 @@ def test_each_cost_is_heard_the_same_wherever_it_falls_among_the_workers(model_c
     # with the model's dither on, a worker that decoded one cost would hear the next one from
     # further along its random sequence; each cost gets a fresh worker, forked from this process
     streams = dev_streams(model_copy)
-    costs = [UnkCosts(per_frame=f, command_phone=0.1) for f in (1.0, 0.8, 0.6)]
-    forward = hear_costs(streams, costs, workers=2)
-    backward = hear_costs(streams, costs[::-1], workers=2)
+    forward = hear_costs(streams, THREE_COSTS, workers=2)
+    backward = hear_costs(streams, THREE_COSTS[::-1], workers=2)
     assert forward == backward[::-1]
 
 
@@ -84,5 +87,5 @@ def test_one_cpu_hears_each_cost_as_two_cpus_do(model_copy: Path) -> None:
     # hear the second from further along its random sequence than a second CPU's worker does:
     # a machine's number of CPUs would change the tuned model
     streams = dev_streams(model_copy)
-    costs = [UnkCosts(per_frame=f, command_phone=0.1) for f in (1.0, 0.8, 0.6)]
-    assert hear_costs(streams, costs, workers=1) == hear_costs(streams, costs, workers=2)
+    one, two = (hear_costs(streams, THREE_COSTS, workers=w) for w in (1, 2))
+    assert one == two
