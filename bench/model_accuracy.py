@@ -60,6 +60,10 @@ DRIVES = ((6.0, False), (12.0, True), (12.0, False))
 #: -30, -38 and -46 dBFS instead of -6 (a user a few metres away, a low input gain)
 QUIET = "quiet microphone"
 QUIET_PEAKS_DBFS = (-30.0, -38.0, -46.0)
+#: nor this: the clean clips 50 dB under their usual level, their peak at -56 dBFS: most of
+#: their sound is under the listener's usual silence level (``Settings.silence_dbfs``)
+VERY_QUIET = "very quiet microphone"
+VERY_QUIET_PEAK_DBFS = -56.0
 #: nor this: the clean phrases said by accented speakers never trained on
 #: (``heldout.ACCENTED_VOICES``: MBROLA voices of other languages speaking English), not by the
 #: three held-out voices
@@ -202,6 +206,8 @@ def main() -> int:
         said = [(v, ph) for v in heldout.VOICES for ph in phrases]
         clipping = np.random.default_rng(17)  # its own, as the microphones'
         turned_down = np.random.default_rng(23)  # its own, as the microphones'
+        further_down = np.random.default_rng(29)  # its own, as the microphones'
+        very = 10 ** (VERY_QUIET_PEAK_DBFS / 20)
         for i, (v, ph) in enumerate(said):
             x = heldout.synth(v, ph)
             coloured = sox(x, MICROPHONES[i % len(MICROPHONES)])
@@ -211,12 +217,13 @@ def main() -> int:
             clips[(v, ph, CLIPPED)] = condition(clipped, "clean", clipping, [], [])
             peak = 10 ** (QUIET_PEAKS_DBFS[i % len(QUIET_PEAKS_DBFS)] / 20)
             clips[(v, ph, QUIET)] = condition(x, "clean", turned_down, [], [], peak)
+            clips[(v, ph, VERY_QUIET)] = condition(x, "clean", further_down, [], [], very)
         accents = np.random.default_rng(19)  # its own, as the microphones'
         for v in heldout.ACCENTED_VOICES:
             for ph in phrases:
                 x = heldout.synth(v, ph)
                 clips[(v, ph, ACCENTED)] = condition(x, "clean", accents, [], [])
-        conds = (*conds, MICROPHONE, CLIPPED, ACCENTED, QUIET)
+        conds = (*conds, MICROPHONE, CLIPPED, ACCENTED, QUIET, VERY_QUIET)
     models = {"ours": CommandRecognizer(a.model)}
     if a.baseline.is_dir():
         models["baseline"] = CommandRecognizer(a.baseline, verify=False)

@@ -110,8 +110,25 @@ class Settings:
     #: few seconds of the coach's voice to learn the room
     min_echo_reduction_db: float = 10.0
     quiet_margin_db: float = 10.0
-    #: below this level (dBFS) a chunk is quiet whatever the noise floor
+    #: below this level (dBFS) a chunk is quiet whatever the noise floor: what is left of the
+    #: coach's voice after echo cancellation and a digital loop's silence are under it. It
+    #: holds while the microphone has lately heard sound within ``silence_below_peak_db`` of
+    #: full scale (``EndOfSpeech.silence``)
     silence_dbfs: float = -65.0
+    #: a microphone turned down turns everything down, its user's voice and the coach's echo
+    #: alike: the silence level sits this far under the loudest sound it heard lately (before
+    #: echo cancellation, the coach's echo included), never above ``silence_dbfs`` nor under
+    #: ``lowest_silence_dbfs``
+    silence_below_peak_db: float = 40.0
+    #: only sound at this level (dBFS) or over counts as the loudest heard lately: digital
+    #: silence and a faint breath before the first word never lower the silence level, the
+    #: vowels of a voice 50 dB under the usual level do (at -73 to -65 dBFS in 30 ms chunks)
+    peak_from_dbfs: float = -75.0
+    #: a 16-bit sample's last bit: under it is no sound on any microphone
+    lowest_silence_dbfs: float = -90.0
+    #: how fast the loudest sound heard lately is forgotten (dB a second): a microphone's
+    #: gain seldom changes, and a door slammed once only deafens the listener for a while
+    peak_fall_db_per_s: float = 0.02
     #: unknown sound allowed just before a phrase (seconds): a breath; more is the end of a
     #: sentence the phrase belongs to
     max_unknown_before: float = 0.15
@@ -157,14 +174,24 @@ class EndOfSpeech:
         self._settings = settings
         self._floor: float | None = None
         self._loud: float | None = None  #: the loudest sound lately, falling slowly (dBFS)
+        #: the loudest sound the microphone heard lately, before echo cancellation (dBFS)
+        self._peak: float | None = None
         self.quiet = 0.0
 
-    def update(self, level_db: float, seconds: float, echo: bool = False) -> float:
-        """Feed one chunk's level; returns the seconds of quiet up to now. An ``echo``
-        chunk (what is left of the coach's voice after echo cancellation) counts as quiet."""
+    def update(
+        self, level_db: float, seconds: float, echo: bool = False, raw_db: float | None = None
+    ) -> float:
+        """Feed one chunk's level (after echo cancellation; ``raw_db`` before it, the same
+        when None); returns the seconds of quiet up to now. An ``echo`` chunk (what is left
+        of the coach's voice after echo cancellation) counts as quiet."""
         # Follow the floor down at once and up slowly (3 dB/s): speech is brief, rooms hum.
         floor = level_db if self._floor is None else min(level_db, self._floor + 3.0 * seconds)
         self._floor = floor
+        raw = level_db if raw_db is None else raw_db
+        if self._peak is not None:
+            self._peak -= self._settings.peak_fall_db_per_s * seconds
+        if raw >= self._settings.peak_from_dbfs and (self._peak is None or raw > self._peak):
+            self._peak = raw
         if not echo:  # the coach's own voice is not the room's
             fall = self._settings.loud_fall_db_per_s * seconds
             self._loud = level_db if self._loud is None else max(level_db, self._loud - fall)
@@ -178,18 +205,26 @@ class EndOfSpeech:
         after echo cancellation, or a digital loop's silence, is below it)?"""
         s = self._settings
         return self._floor is not None and level_db >= max(
-            self._floor + s.quiet_margin_db, s.silence_dbfs
+            self._floor + s.quiet_margin_db, self.silence()
         )
+
+    def silence(self) -> float:
+        """The level (dBFS) under which a chunk is quiet whatever the noise floor:
+        ``silence_dbfs``, lower on a microphone that has heard nothing loud lately."""
+        s = self._settings
+        if self._peak is None:
+            return s.silence_dbfs
+        return max(s.lowest_silence_dbfs, min(s.silence_dbfs, self._peak - s.silence_below_peak_db))
 
     def background(self) -> bool:
         """Is there a background (noise, babble, a television): a noise floor that is sound
-        (not under ``silence_dbfs``) and close to the loudest sound heard lately? A quiet
-        room's floor is far under the voices in it."""
+        (not under ``silence``) and close to the loudest sound heard lately? A quiet room's
+        floor is far under the voices in it."""
         s = self._settings
         return (
             self._floor is not None
             and self._loud is not None
-            and self._floor >= s.silence_dbfs
+            and self._floor >= self.silence()
             and self._floor > self._loud - s.background_db
         )
 

@@ -236,7 +236,7 @@ class Hearing:
             and state.speaking
             and _kept_db(raw, kept) < self._settings.echo_ratio_db
         )
-        self._end.update(cleaned, seconds, echo=only_coach)
+        self._end.update(cleaned, seconds, echo=only_coach, raw_db=chunk.level_db)
         if state.speaking and self._end.audible(chunk.level_db):
             self._measure_echo(seconds, raw, kept)
         if not self._in_words and self._end.quiet >= SKIP_AFTER_QUIET:
@@ -327,7 +327,7 @@ class Hearing:
             return 0.0
         lead_db = _mean_db([k for _, k in lead])  # dBFS
         followed_up = (  # babble the floor followed up: under the margin, yet taken for words
-            sum(d for d, _ in lead) >= BACKGROUND_SECONDS and lead_db >= self._settings.silence_dbfs
+            sum(d for d, _ in lead) >= BACKGROUND_SECONDS and lead_db >= self._end.silence()
         )
         if not self._end.audible(lead_db) and not followed_up:
             return 0.0

@@ -225,3 +225,52 @@ def test_the_coachs_voice_and_a_loud_sound_long_ago_do_not_hide_a_background() -
         eos.update(-40.0, 0.03)
         eos.update(-10.0, 0.03, echo=True)
     assert eos.background()
+
+
+def _speak(eos: EndOfSpeech, word: list[float], room_db: float) -> list[bool]:
+    """A second of a room at ``room_db``, then a word's chunks at the levels ``word``: which
+    of them were sound?"""
+    for _ in range(30):
+        eos.update(room_db, 0.03)
+    heard = []
+    for level in word:
+        eos.update(level, 0.03)
+        heard.append(eos.audible(level))
+    return heard
+
+
+def test_a_microphone_turned_down_turns_its_silence_level_down_with_it() -> None:
+    settings = Settings(
+        silence_dbfs=-65.0,
+        silence_below_peak_db=40.0,
+        peak_from_dbfs=-75.0,
+        lowest_silence_dbfs=-90.0,
+    )
+    # a word 50 dB under a normal one (its vowels at -70 dBFS, the rest at -80) in digital
+    # silence: all of it is sound once its first vowel is heard
+    heard = _speak(EndOfSpeech(settings), [-80, -70, -80, -70, -80, -80], -120.0)
+    assert heard == [False] + [True] * 5
+    # a microphone that has heard sound near full level keeps the silence level: what is
+    # left of the coach's voice after echo cancellation, at -70 dBFS, is quiet there
+    loud = EndOfSpeech(settings)
+    loud.update(-20.0, 0.03, echo=True, raw_db=-15.0)  # the coach's voice, mostly removed
+    assert loud.silence() == -65.0
+    assert not any(_speak(loud, [-70.0] * 5, -120.0))
+    # digital silence and a faint breath under -75 dBFS never lower it
+    faint = EndOfSpeech(settings)
+    assert not any(_speak(faint, [-78.0] * 5, -120.0))
+    assert faint.silence() == -65.0
+    # and it never goes under a sample's last bit: digital silence is no background
+    assert all(_speak(faint, [-74.0, -85.0], -120.0)) and faint.silence() == -90.0
+    assert not faint.background()
+
+
+def test_a_loud_sound_long_ago_no_longer_holds_the_silence_level_up() -> None:
+    eos = EndOfSpeech(
+        Settings(silence_dbfs=-65.0, silence_below_peak_db=40.0, peak_fall_db_per_s=0.02)
+    )
+    eos.update(-5.0, 0.03)  # a door slams by a microphone turned down
+    assert eos.silence() == -65.0
+    for _ in range(2000):  # half an hour of quiet, 0.9 s at a time: 36 dB forgotten
+        eos.update(-120.0, 0.9)
+    assert eos.silence() == pytest.approx(-5.0 - 36.0 - 40.0, abs=0.1)

@@ -81,6 +81,22 @@ def test_files_cut_tight_to_the_speech(model_dir: Path, tmp_path: Path) -> None:
     assert right >= 27, f"{right} of {len(cut)} commands heard in files cut tight"
 
 
+def test_a_microphone_turned_down_50_db(rec: CommandRecognizer) -> None:
+    """The held-out sample with its peaks at -56 dBFS instead of -6 (a microphone turned
+    down, or far away): most of it sits under the listener's usual silence level (-65 dBFS),
+    which then follows the microphone down (``EndOfSpeech.silence``)."""
+    rec.set_phrases([*grammar(Mode.STROKING), "resume", "continue", "carry on"])
+    right = 0
+    for p in command_clips():
+        x = np.frombuffer(pcm(p), dtype=np.int16) * 10 ** (-50 / 20)
+        rec.reset()
+        got = list(stream(rec, (np.round(x).astype(np.int16).tobytes(),)))
+        right += [d.command.value for d in got] == [p.name.split("__")[0]]
+    # measured: 29 of the 34 (14 with the silence level fixed at -65 dBFS); at their own
+    # level 33
+    assert right >= 24, f"{right} of 34 commands heard 50 dB down"
+
+
 def test_grammar_restricts_commands(rec: CommandRecognizer) -> None:
     rec.set_phrases(grammar(Mode.CONFIRMING_END))
     got = [d.command for d in run(rec, DATA / "next__next__0.wav")]
