@@ -17,9 +17,9 @@ from skill.model.transcribe import recognizer, stream, transcribe
 from .conftest import DATA, command_clips, pcm
 
 #: Floor for the quick held-out sample (34 clean clips, piper joe + flite slt). The shipped model
-#: scores 0.97 here with its dev-tuned listening rules (manifest "decision"; the two models
-#: before it scored 0.82 and 0.74); a regression below the floor fails CI. The full benchmark
-#: is bench/model_accuracy.py.
+#: scores 1.00 here with its dev-tuned listening rules (manifest "decision"; the twenty-ninth
+#: session's 0.97, the first models 0.82 and 0.74); a regression below the floor fails CI. The
+#: full benchmark is bench/model_accuracy.py.
 FLOOR = 0.88
 
 
@@ -77,7 +77,8 @@ def test_files_cut_tight_to_the_speech(model_dir: Path, tmp_path: Path) -> None:
         right += [f.detection.command.value for f in found] == [path.name.split("__")[0]]
         for f in found:
             assert 0.0 <= f.detection.start < f.detection.end <= seconds, (path.name, f)
-    # measured: 29 of the 34; 25 when a file's first sample started the recognizer's stream
+    # measured: 31 of the 34 (29 with the twenty-ninth session's network); 25 when a file's
+    # first sample started the recognizer's stream
     assert right >= 27, f"{right} of {len(cut)} commands heard in files cut tight"
 
 
@@ -92,9 +93,9 @@ def test_a_microphone_turned_down_50_db(rec: CommandRecognizer) -> None:
         rec.reset()
         got = list(stream(rec, (np.round(x).astype(np.int16).tobytes(),)))
         right += [d.command.value for d in got] == [p.name.split("__")[0]]
-    # measured: 29 of the 34 (14 with the silence level fixed at -65 dBFS); at their own
-    # level 33
-    assert right >= 24, f"{right} of 34 commands heard 50 dB down"
+    # measured: 26 of the 34 with the shipped network (34 at their own level); the
+    # twenty-ninth session's network 29, and 14 with the silence level fixed at -65 dBFS
+    assert right >= 22, f"{right} of 34 commands heard 50 dB down"
 
 
 def test_grammar_restricts_commands(rec: CommandRecognizer) -> None:
