@@ -223,10 +223,10 @@ class Hearing:
             self._recognizer.set_phrases(phrases)  # never mid-utterance
             self._phrases = phrases
         pcm = self._echo.clean(chunk) if self._echo is not None else chunk.pcm
-        cleaned = Chunk(pcm, chunk.t).level_db
+        cleaned, raw_db = Chunk(pcm, chunk.t).level_db, chunk.level_db  # each an RMS: once
         seconds = len(pcm) / 2 / RATE
         start, self._clock = self._clock, self._clock + seconds
-        raw, kept = 10 ** (chunk.level_db / 10), 10 ** (cleaned / 10)
+        raw, kept = 10 ** (raw_db / 10), 10 ** (cleaned / 10)
         self._heard.append(HeardChunk(start, self._clock, raw, kept, pcm))
         # while the coach speaks, a chunk that lost most of its power to echo cancellation
         # is what is left of the coach's voice: quiet, for listening (the recognizer is not
@@ -236,8 +236,8 @@ class Hearing:
             and state.speaking
             and _kept_db(raw, kept) < self._settings.echo_ratio_db
         )
-        self._end.update(cleaned, seconds, echo=only_coach, raw_db=chunk.level_db)
-        if state.speaking and self._end.audible(chunk.level_db):
+        self._end.update(cleaned, seconds, echo=only_coach, raw_db=raw_db)
+        if state.speaking and self._end.audible(raw_db):
             self._measure_echo(seconds, raw, kept)
         if not self._in_words and self._end.quiet >= SKIP_AFTER_QUIET:
             self._quiet.append(pcm)  # only the room's quiet: the recognizer need not hear it

@@ -210,8 +210,8 @@ OVERDRIVE_SHARE, OVERDRIVE_DB = 0.2, (3.0, 18.0)
 #: microphone turned down, or a user a few metres from it. Without them the twenty-seventh
 #: session's network, whose training never heard a peak under -30 dBFS, heard 170 of the
 #: development voices' 180 commands at their own level (peak -6 dBFS, median), 170 30 dB down,
-#: 118 40 dB down and 9 50 dB down; the network trained with them (shipped since the
-#: twenty-ninth session) 171, 174, 169 and 90 (models/README.md, "Quiet microphones")
+#: 118 40 dB down and 9 50 dB down; the twenty-ninth session's network, trained with them,
+#: 171, 174, 169 and 90 (models/README.md, "Quiet microphones")
 QUIET_SHARE, QUIET_PEAK_DBFS = 0.15, (-50.0, -30.0)
 
 
