@@ -24,6 +24,7 @@ SWITCHES = {
     "breaths": "some commands, words and talk start with a faint breath",
     "command_talk": "ordinary sentences with command words inside them in the training talk",
     "accents": "accented speakers (MBROLA voices of other languages) in the training data",
+    "align_first_copies": "the alignment passes train on the first copy of each clip only",
     "bf16": "the network's forward pass in training in bfloat16 (faster, same model format)",
 }
 

@@ -93,6 +93,11 @@ class Settings:
     #: an accented voice (models/README.md, "Accented speakers", "An accented development
     #: voice")
     accents: bool = True
+    #: the alignment passes (all but the last of ``epochs``) train on each base utterance's
+    #: first copy only, the light copy they align (about a third of the chunks); the last
+    #: pass trains on every copy. A rebuild with a third of those passes' time
+    #: (models/README.md, "Aligning on the first copies")
+    align_first_copies: bool = False
 
 
 def _labels(
@@ -107,6 +112,16 @@ def _labels(
         else np.zeros(len(f), dtype=np.int64)
         for u, f in zip(utts, feats, strict=True)
     ]
+
+
+def pass_order(s: Settings, it: int, n: int, first: np.ndarray) -> np.ndarray:
+    """The utterances (indices of ``n``) that pass ``it`` of ``s.epochs`` trains on, shuffled
+    from the seed: all of them, or with ``s.align_first_copies`` in the alignment passes (all
+    but the last) only ``first``, the first copies."""
+    shuffle = np.random.default_rng([s.seed, it])
+    if s.align_first_copies and it < len(s.epochs) - 1:
+        return shuffle.permutation(first)
+    return shuffle.permutation(n)
 
 
 def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
@@ -151,6 +166,7 @@ def _fit(s: Settings, train: list[data.Utt], work: Path, t0: float) -> None:
         "features: %d frames, %d phones (%.0f s)", len(allf), len(phones) - 1, time.time() - t0
     )
     reps = {u.base: i for i, u in enumerate(train) if u.uid.endswith("c0")}
+    first = np.array(sorted(reps.values()))
     per_base = {b: align.flat(words[i], train[i].audio, len(feats[i])) for b, i in reps.items()}
     npdf = len(phones) - 1
     net = nnet.Tdnn(DIM, s.hidden, npdf, dilations=s.dilations)
@@ -162,12 +178,7 @@ def _fit(s: Settings, train: list[data.Utt], work: Path, t0: float) -> None:
         labels = _labels(train, words, feats, per_base)
         counts = np.bincount(np.concatenate(labels), minlength=npdf) + 1.0
         priors = counts / counts.sum()
-        x, y = nnet.chunks(
-            normed,
-            labels,
-            np.random.default_rng([s.seed, it]).permutation(len(normed)),
-            net.context,
-        )
+        x, y = nnet.chunks(normed, labels, pass_order(s, it, len(normed), first), net.context)
         log.info("pass %d: %d chunks (%.0f s)", it, len(x), time.time() - t0)
         aug = (
             LogMelAugment(mean, std, gen, noise=bank, mix=s.noise_mix)
