@@ -223,7 +223,8 @@ class Hearing:
             self._recognizer.set_phrases(phrases)  # never mid-utterance
             self._phrases = phrases
         pcm = self._echo.clean(chunk) if self._echo is not None else chunk.pcm
-        raw_db = chunk.level_db  # each level an RMS, worked out once
+        # an RMS each; only one without echo cancellation, where the cleaned chunk is the raw
+        raw_db = chunk.level_db
         cleaned = raw_db if pcm is chunk.pcm else Chunk(pcm, chunk.t).level_db
         seconds = len(pcm) / 2 / RATE
         start, self._clock = self._clock, self._clock + seconds

@@ -94,9 +94,10 @@ class Settings:
     #: voice")
     accents: bool = True
     #: the alignment passes (all but the last of ``epochs``) train on each base utterance's
-    #: first copy only, the light copy they align (about a third of the chunks); the last
-    #: pass trains on every copy. A rebuild with a third of those passes' time
-    #: (models/README.md, "Aligning on the first copies")
+    #: first copy only, the light copy they align (about a third of the chunks, so a third
+    #: of those passes' time); the last pass trains on every copy. Tried in the thirty-first
+    #: session, not kept: two trainings scored lower on the development set
+    #: (models/README.md, "Aligning on the first copies"): off
     align_first_copies: bool = False
 
 
