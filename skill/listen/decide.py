@@ -200,9 +200,9 @@ class EndOfSpeech:
         return self.quiet
 
     def audible(self, level_db: float) -> bool:
-        """Is ``level_db`` sound, not silence: clearly above the room's noise floor, and above
-        what any voice reaching the microphone has (what is left of the coach's own voice
-        after echo cancellation, or a digital loop's silence, is below it)?"""
+        """Is ``level_db`` sound, not silence: clearly above the room's noise floor, and not
+        under the silence level (:meth:`silence`: what is left of the coach's own voice after
+        echo cancellation, or a digital loop's silence, is under it)?"""
         s = self._settings
         return self._floor is not None and level_db >= max(
             self._floor + s.quiet_margin_db, self.silence()
