@@ -21,6 +21,7 @@ SWITCHES = {
     "narrowband": "some copies heard through a narrowband channel (a Bluetooth headset)",
     "overdrive": "some copies clipped by an overdriven microphone",
     "quiet": "some copies at a quiet microphone's level (peak -50 to -30 dBFS)",
+    "music": "some copies with music playing in the room, and clips of music alone",
     "breaths": "some commands, words and talk start with a faint breath",
     "command_talk": "ordinary sentences with command words inside them in the training talk",
     "accents": "accented speakers (MBROLA voices of other languages) in the training data",

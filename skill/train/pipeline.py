@@ -74,6 +74,9 @@ class Settings:
     #: (``data.QUIET_SHARE``): shipped since the twenty-ninth session, whose development set
     #: scored it 0.166 against 0.128 (models/README.md, "Quiet microphones")
     quiet: bool = True
+    #: some copies with music playing in the room, and clips of music alone
+    #: (``data.MUSIC_SHARE``, ``music.py``; models/README.md, "Music in the room")
+    music: bool = False
     #: the network's forward pass in training runs in bfloat16 (``nnet.train``): a rebuild 7
     #: minutes shorter on a CPU with AVX512-BF16, the exported network float32 as before; off
     #: in the nineteenth session (its two trainings scored lower on the development set), on
@@ -135,7 +138,7 @@ def run(s: Settings, out: Path, work: Path) -> dict[str, Any]:
         s.seed,
         s.scale,
         s.said_alone,
-        data.Acoustics(s.microphones, s.rooms, s.narrowband, s.overdrive, s.quiet),
+        data.Acoustics(s.microphones, s.rooms, s.narrowband, s.overdrive, s.quiet, s.music),
         s.breaths,
         s.command_talk,
         s.accents,
