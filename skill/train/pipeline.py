@@ -75,7 +75,8 @@ class Settings:
     #: scored it 0.166 against 0.128 (models/README.md, "Quiet microphones")
     quiet: bool = True
     #: some copies with music playing in the room, and clips of music alone
-    #: (``data.MUSIC_SHARE``, ``music.py``; models/README.md, "Music in the room")
+    #: (``data.MUSIC_SHARE``, ``music.py``): tried in the thirty-second session, not kept
+    #: (models/README.md, "Music in the room"): off
     music: bool = False
     #: the network's forward pass in training runs in bfloat16 (``nnet.train``): a rebuild 7
     #: minutes shorter on a CPU with AVX512-BF16, the exported network float32 as before; off
