@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from skill.train import augment as A
+from skill.train.music import add, pieces
 
 SR = A.SR
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
@@ -58,22 +59,9 @@ def _bell(f: float, n: int) -> np.ndarray:
     )
 
 
-def _add(out: np.ndarray, start: int, note: np.ndarray, gain: float) -> None:
-    end = min(len(out), start + len(note))
-    if start < end:
-        out[start:end] += gain * note[: end - start]
-
-
 def music(seconds: float, rng: np.random.Generator) -> np.ndarray:
     """``seconds`` of music (float, unit RMS), a new piece every 40-80 s."""
-    n = int(SR * seconds)
-    out = np.zeros(n)
-    start = 0
-    while start < n:
-        piece = int(SR * rng.uniform(40, 80))
-        _piece(out, start, min(piece, n - start), rng)
-        start += piece
-    out = A.reverb(out, rng.uniform(0.8, 1.2), rng, wet=0.5)
+    out = A.reverb(pieces(seconds, rng, _piece, (40, 80)), rng.uniform(0.8, 1.2), rng, wet=0.5)
     return np.asarray(out / (out.std() + 1e-9))
 
 
@@ -89,15 +77,15 @@ def _piece(out: np.ndarray, at: int, n: int, rng: np.random.Generator) -> None:
         chord = [tonic + scale[(deg + k) % 7] + 12 * ((deg + k) // 7) for k in (0, 2, 4)]
         span = 2 * bar
         for m in chord:
-            _add(out, at + t, _pad(_hz(m), min(span + SR, n - t + SR), rng), 0.25)
-        _add(out, at + t, _pad(_hz(chord[0] - 12), min(span, n - t + SR), rng), 0.3)
+            add(out, at + t, _pad(_hz(m), min(span + SR, n - t + SR), rng), 0.25)
+        add(out, at + t, _pad(_hz(chord[0] - 12), min(span, n - t + SR), rng), 0.3)
         step = int(SR * beat / 2)
         for s in range(0, span, step):
             if rng.random() < 0.45:
                 m = tonic + 12 + scale[int(rng.integers(7))] + 12 * int(rng.random() < 0.3)
-                _add(out, at + t + s, _pluck(_hz(m), int(SR * 1.5)), rng.uniform(0.3, 0.6))
+                add(out, at + t + s, _pluck(_hz(m), int(SR * 1.5)), rng.uniform(0.3, 0.6))
         if rng.random() < 0.3:
             s = int(rng.integers(span))
-            _add(out, at + t + s, _bell(_hz(chord[2] + 24), int(SR * 2.5)), 0.15)
+            add(out, at + t + s, _bell(_hz(chord[2] + 24), int(SR * 2.5)), 0.15)
         t += span
         i += 1

@@ -12,6 +12,8 @@ the benchmark hears music no training clip had under it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from skill.train import augment as A
@@ -94,21 +96,34 @@ def _shaker(n: int, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(np.diff(rng.normal(size=n + 1)) * np.exp(-t / 0.03) * 0.5)
 
 
-def _add(out: np.ndarray, at: int, note: np.ndarray, gain: float) -> None:
+def add(out: np.ndarray, at: int, note: np.ndarray, gain: float) -> None:
+    """``note`` times ``gain`` into ``out`` from sample ``at`` (what falls past the end is cut)."""
     end = min(len(out), at + len(note))
     if at < end:
         out[at:end] += gain * note[: end - at]
 
 
-def music(seconds: float, rng: np.random.Generator) -> np.ndarray:
-    """``seconds`` of music (float, unit RMS), a new piece every 20-60 s, sometimes in a room."""
+#: writes one piece of ``n`` samples into ``out`` from sample ``at``, drawing from ``rng``
+Piece = Callable[[np.ndarray, int, int, np.random.Generator], None]
+
+
+def pieces(
+    seconds: float, rng: np.random.Generator, piece: Piece, length: tuple[float, float]
+) -> np.ndarray:
+    """``seconds`` of music, one ``piece`` after another, each ``length`` seconds long (drawn)."""
     n = int(SR * seconds)
     out = np.zeros(n)
     at = 0
     while at < n:
-        piece = int(SR * rng.uniform(20, 60))
-        _piece(out, at, min(piece, n - at), rng)
-        at += piece
+        size = int(SR * rng.uniform(*length))
+        piece(out, at, min(size, n - at), rng)
+        at += size
+    return out
+
+
+def music(seconds: float, rng: np.random.Generator) -> np.ndarray:
+    """``seconds`` of music (float, unit RMS), a new piece every 20-60 s, sometimes in a room."""
+    out = pieces(seconds, rng, _piece, (20, 60))
     if rng.random() < 0.7:
         out = A.reverb(out, rng.uniform(0.3, 1.5), rng, wet=float(rng.uniform(0.2, 0.6)))
     return np.asarray(out / (out.std() + 1e-9))
@@ -133,9 +148,9 @@ def _piece(out: np.ndarray, at: int, n: int, rng: np.random.Generator) -> None:
         ]
         span = min(bar * int(rng.integers(1, 3)), n - t)
         for m in chord:
-            _add(out, at + t, _pad(_hz(m), span + SR // 4, rng), levels[0])
+            add(out, at + t, _pad(_hz(m), span + SR // 4, rng), levels[0])
         for s in range(0, span, int(SR * beat)):
-            _add(out, at + t + s, _pluck_bass(_hz(chord[0] - 12), int(SR * beat)), levels[1])
+            add(out, at + t + s, _pluck_bass(_hz(chord[0] - 12), int(SR * beat)), levels[1])
         for s in range(0, span, step):
             if rng.random() < 0.55:
                 m = tonic + 12 + scale[int(rng.integers(len(scale)))] + 12 * int(rng.random() < 0.3)
@@ -145,12 +160,12 @@ def _piece(out: np.ndarray, at: int, n: int, rng: np.random.Generator) -> None:
                     note = _mallet(_hz(m), int(SR * 1.2))
                 else:
                     note = _synth(_hz(m), int(SR * 0.8))
-                _add(out, at + t + s, note, levels[2])
+                add(out, at + t + s, note, levels[2])
         if drums:
             for s in range(0, span, int(SR * beat)):
-                _add(out, at + t + s, _kick(int(SR * 0.4)), 0.8)
+                add(out, at + t + s, _kick(int(SR * 0.4)), 0.8)
             for s in range(0, span, step):
-                _add(out, at + t + s, _shaker(int(SR * 0.1), rng), 0.4)
+                add(out, at + t + s, _shaker(int(SR * 0.1), rng), 0.4)
         t += span
         i += 1
 
