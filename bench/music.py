@@ -13,17 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 from skill.train import augment as A
-from skill.train.music import add, pieces
+from skill.train.music import add, hz, pieces
 
 SR = A.SR
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 10)
 #: chord roots as scale degrees (0 = the tonic), two bars each
 PROGRESSIONS = ((0, 5, 3, 4), (0, 3, 4, 3), (5, 3, 0, 4), (0, 4, 5, 3))
-
-
-def _hz(midi: float) -> float:
-    return float(440.0 * 2 ** ((midi - 69) / 12))
 
 
 def _envelope(n: int, attack: float, release: float) -> np.ndarray:
@@ -77,15 +73,15 @@ def _piece(out: np.ndarray, at: int, n: int, rng: np.random.Generator) -> None:
         chord = [tonic + scale[(deg + k) % 7] + 12 * ((deg + k) // 7) for k in (0, 2, 4)]
         span = 2 * bar
         for m in chord:
-            add(out, at + t, _pad(_hz(m), min(span + SR, n - t + SR), rng), 0.25)
-        add(out, at + t, _pad(_hz(chord[0] - 12), min(span, n - t + SR), rng), 0.3)
+            add(out, at + t, _pad(hz(m), min(span + SR, n - t + SR), rng), 0.25)
+        add(out, at + t, _pad(hz(chord[0] - 12), min(span, n - t + SR), rng), 0.3)
         step = int(SR * beat / 2)
         for s in range(0, span, step):
             if rng.random() < 0.45:
                 m = tonic + 12 + scale[int(rng.integers(7))] + 12 * int(rng.random() < 0.3)
-                add(out, at + t + s, _pluck(_hz(m), int(SR * 1.5)), rng.uniform(0.3, 0.6))
+                add(out, at + t + s, _pluck(hz(m), int(SR * 1.5)), rng.uniform(0.3, 0.6))
         if rng.random() < 0.3:
             s = int(rng.integers(span))
-            add(out, at + t + s, _bell(_hz(chord[2] + 24), int(SR * 2.5)), 0.15)
+            add(out, at + t + s, _bell(hz(chord[2] + 24), int(SR * 2.5)), 0.15)
         t += span
         i += 1

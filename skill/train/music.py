@@ -24,7 +24,8 @@ SCALES = ((0, 2, 4, 5, 7, 9, 11), (0, 2, 3, 5, 7, 8, 10), (0, 2, 4, 7, 9), (0, 3
 BANK_SECONDS = 600.0
 
 
-def _hz(midi: float) -> float:
+def hz(midi: float) -> float:
+    """The frequency of MIDI note ``midi`` (69: A, 440 Hz)."""
     return float(440.0 * 2 ** ((midi - 69) / 12))
 
 
@@ -83,6 +84,10 @@ def _synth(f: float, n: int) -> np.ndarray:
             break
         out += np.sin(2 * np.pi * f * k * t) / k * np.exp(-t * (3 + 2.5 * k))
     return np.asarray(out * _env(n, 0.005, 10.0))
+
+
+def _pluck_bass(f: float, n: int) -> np.ndarray:
+    return np.asarray(_harmonics(f, n, 4, 1.5) * _env(n, 0.01, 0.4))
 
 
 def _kick(n: int) -> np.ndarray:
@@ -148,18 +153,18 @@ def _piece(out: np.ndarray, at: int, n: int, rng: np.random.Generator) -> None:
         ]
         span = min(bar * int(rng.integers(1, 3)), n - t)
         for m in chord:
-            add(out, at + t, _pad(_hz(m), span + SR // 4, rng), levels[0])
+            add(out, at + t, _pad(hz(m), span + SR // 4, rng), levels[0])
         for s in range(0, span, int(SR * beat)):
-            add(out, at + t + s, _pluck_bass(_hz(chord[0] - 12), int(SR * beat)), levels[1])
+            add(out, at + t + s, _pluck_bass(hz(chord[0] - 12), int(SR * beat)), levels[1])
         for s in range(0, span, step):
             if rng.random() < 0.55:
                 m = tonic + 12 + scale[int(rng.integers(len(scale)))] + 12 * int(rng.random() < 0.3)
                 if lead == 0:
-                    note = _flute(_hz(m), int(step * rng.uniform(1, 3)), rng)
+                    note = _flute(hz(m), int(step * rng.uniform(1, 3)), rng)
                 elif lead == 1:
-                    note = _mallet(_hz(m), int(SR * 1.2))
+                    note = _mallet(hz(m), int(SR * 1.2))
                 else:
-                    note = _synth(_hz(m), int(SR * 0.8))
+                    note = _synth(hz(m), int(SR * 0.8))
                 add(out, at + t + s, note, levels[2])
         if drums:
             for s in range(0, span, int(SR * beat)):
@@ -168,10 +173,6 @@ def _piece(out: np.ndarray, at: int, n: int, rng: np.random.Generator) -> None:
                 add(out, at + t + s, _shaker(int(SR * 0.1), rng), 0.4)
         t += span
         i += 1
-
-
-def _pluck_bass(f: float, n: int) -> np.ndarray:
-    return np.asarray(_harmonics(f, n, 4, 1.5) * _env(n, 0.01, 0.4))
 
 
 def bank(seed: int) -> np.ndarray:
