@@ -6,7 +6,8 @@ clip and each single non-command word as its own stream, and the sentences and n
 into one long stream of ordinary talk with pauses between. Each [unk] cost needs one decode (each
 in a fresh process of its own, up to one per CPU at a time: ``hear_costs``);
 the rules are then replayed on the recorded final results (they never change what the
-recognizer hears). The talk as said is heard a second time with a babble under it.
+recognizer hears). The talk as said is heard a second time with a babble under it, and a third
+time with music under it.
 
 ``python -m skill.train.tune --model models/coach-commands`` re-tunes a built model in place.
 """
@@ -35,6 +36,7 @@ from skill.model.graph import Lang, UnkCosts, write_graph
 from skill.model.recognizer import CommandRecognizer
 from skill.model.transcribe import stream
 from skill.train import augment as A
+from skill.train import music
 from skill.train.data import Utt, dev_set
 from skill.train.synth import DEV_VOICES
 
@@ -70,6 +72,14 @@ BABBLE_SHARE = 0.05
 BABBLE_FA_WEIGHT = FA_WEIGHT * BABBLE_SHARE
 #: the babble under the talk: this many talkers of the development talk, this far under it
 BABBLE_TALKERS, BABBLE_SNR_DB = 4, 10.0
+#: share of the talk said with music playing (a massage often has music, at home as in a
+#: spa): its false accepts weigh as much as the talk alone's, times this share
+#: (models/README, "Talk over music in the development set")
+MUSIC_SHARE = 0.25
+MUSIC_FA_WEIGHT = FA_WEIGHT * MUSIC_SHARE
+#: the music under the talk (``skill.train.music``, from a seed of its own: not the
+#: training's bank), this far under it, a new excerpt every ``MUSIC_EXCERPT_SECONDS``
+MUSIC_SNR_DB, MUSIC_EXCERPT_SECONDS = 10.0, 60.0
 #: the rules chosen may obey at most this share fewer of the light copies of the command
 #: clips (the commands as said, in a quiet room) than the most accurate setting tried: the
 #: objective may trade accuracy for false accepts only among rules that hear plain commands.
@@ -134,6 +144,7 @@ class Score:
     false_accepts_per_hour: float  #: commands heard in the talk stream
     words_accepted: float  #: share of single non-command words heard as a command
     false_accepts_per_hour_over_babble: float  #: commands heard in the talk over babble
+    false_accepts_per_hour_over_music: float  #: commands heard in the talk over music
 
     @property
     def value(self) -> float:
@@ -142,6 +153,7 @@ class Score:
             - FA_WEIGHT * self.false_accepts_per_hour
             - WORD_WEIGHT * self.words_accepted
             - BABBLE_FA_WEIGHT * self.false_accepts_per_hour_over_babble
+            - MUSIC_FA_WEIGHT * self.false_accepts_per_hour_over_music
         )
 
 
@@ -155,15 +167,35 @@ def talk_stream(utts: list[Utt], seed: int) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(RATE, dtype=np.int16)
 
 
+def _said(utts: list[Utt]) -> list[Utt]:
+    """The sentences as said: their light copies (the heavy ones are already noisy)."""
+    return [u for u in utts if u.kind == "talk" and u.copy == 0]
+
+
 def over_babble(utts: list[Utt], seed: int) -> np.ndarray:
-    """The sentences as said (their light copies; the heavy ones are already noisy), joined
-    like :func:`talk_stream`, with a babble of ``BABBLE_TALKERS`` of them under it all
-    through, ``BABBLE_SNR_DB`` below it: the benchmark's talk over babble."""
-    light = [u for u in utts if u.kind == "talk" and u.copy == 0]
+    """The sentences as said, joined like :func:`talk_stream`, with a babble of
+    ``BABBLE_TALKERS`` of them under it all through, ``BABBLE_SNR_DB`` below it: the
+    benchmark's talk over babble."""
+    light = _said(utts)
     talk = talk_stream(light, seed)
     rng = np.random.default_rng([seed, 4343])
     under = A.babble([u.audio for u in light] or [talk], len(talk), rng, BABBLE_TALKERS)
     return A.to_int16(A.mix(talk, under, BABBLE_SNR_DB), 0.5)
+
+
+def over_music(utts: list[Utt], seed: int) -> np.ndarray:
+    """The sentences as said, joined like :func:`talk_stream`, with music under it all
+    through, ``MUSIC_SNR_DB`` below it: excerpts of ``MUSIC_EXCERPT_SECONDS`` cut from a bank
+    of the training's music generator with a seed of its own (the benchmark's talk over
+    music is another generator's)."""
+    talk = talk_stream(_said(utts), seed)
+    rng = np.random.default_rng([seed, 4444])
+    tunes = music.music(music.BANK_SECONDS, rng)
+    step = int(RATE * MUSIC_EXCERPT_SECONDS)
+    under = np.concatenate([music.excerpt(tunes, step, rng) for _ in range(0, len(talk), step)])[
+        : len(talk)
+    ]
+    return A.to_int16(A.mix(talk, under, MUSIC_SNR_DB), 0.5)
 
 
 Finals = list[tuple[Hypothesis, Surroundings]]
@@ -220,6 +252,8 @@ class Heard:
     talk_hours: float
     talk_babble: Finals  #: the talk with a babble under it (:func:`over_babble`)
     babble_hours: float
+    talk_music: Finals  #: the talk with music under it (:func:`over_music`)
+    music_hours: float
     #: which command clips are light copies (copy 0); None: all of them
     light: list[bool] | None = None
 
@@ -232,6 +266,7 @@ def score(unk: UnkCosts, heard: Heard, values: dict[str, float]) -> Score:
     fa = len(replay(heard.talk, settings))
     words = sum(bool(replay(hyps, settings)) for hyps in heard.words)
     fa_babble = len(replay(heard.talk_babble, settings))
+    fa_music = len(replay(heard.talk_music, settings))
     return Score(
         unk,
         values,
@@ -240,6 +275,7 @@ def score(unk: UnkCosts, heard: Heard, values: dict[str, float]) -> Score:
         fa / heard.talk_hours,
         words / max(1, len(heard.words)),
         fa_babble / heard.babble_hours,
+        fa_music / heard.music_hours,
     )
 
 
@@ -273,6 +309,7 @@ class Streams:
     words: list[Utt]
     talk: np.ndarray
     babble: np.ndarray
+    music: np.ndarray
 
 
 _STREAMS: list[Streams] = []  #: the streams a forked worker inherits (``_hear_all``)
@@ -299,6 +336,8 @@ def _hear_all(unk: UnkCosts) -> Heard:
             len(streams.talk) / RATE / 3600,
             possible(hear(rec, streams.babble)),
             len(streams.babble) / RATE / 3600,
+            possible(hear(rec, streams.music)),
+            len(streams.music) / RATE / 3600,
             [u.copy == 0 for u in streams.commands],
         )
 
@@ -343,6 +382,7 @@ def tune(
         [u for u in utts if u.kind == "word"],
         talk_stream(utts, 0),
         over_babble(utts, 0),
+        over_music(utts, 0),
     )
     scores: list[Score] = []
     for unk, heard in zip(
@@ -366,10 +406,12 @@ def tune(
     log.info("dev: chose [unk] %s, %s (objective %.3f)", best.unk, best.settings, best.value)
     write_graph(model_dir / "graph", lang, best.unk)
     log.info(
-        "dev: %d command clips, %d single words, %.1f min of talk",
+        "dev: %d command clips, %d single words, %.1f min of talk (%.1f min of it said, heard"
+        " again over babble and over music)",
         len(streams.commands),
         len(streams.words),
         len(streams.talk) / RATE / 60,
+        len(streams.music) / RATE / 60,
     )
     return best
 
@@ -392,6 +434,7 @@ def retune(
         "false_accepts_per_hour": round(best.false_accepts_per_hour, 2),
         "single_words_accepted": round(best.words_accepted, 3),
         "false_accepts_per_hour_over_babble": round(best.false_accepts_per_hour_over_babble, 2),
+        "false_accepts_per_hour_over_music": round(best.false_accepts_per_hour_over_music, 2),
     }
     # the costs tried, in the form of the pipeline's setting (a re-tune may try others)
     info.setdefault("training", {})["unk_costs"] = format_costs(costs)

@@ -274,3 +274,39 @@ def test_a_loud_sound_long_ago_no_longer_holds_the_silence_level_up() -> None:
     for _ in range(2000):  # half an hour of quiet, 0.9 s at a time: 36 dB forgotten
         eos.update(-120.0, 0.9)
     assert eos.silence() == pytest.approx(-5.0 - 36.0 - 40.0, abs=0.1)
+
+
+def _room(eos: EndOfSpeech, rises: list[float], floor_db: float, seconds: float) -> None:
+    """``seconds`` of a room whose 30 ms chunks rise over ``floor_db`` by ``rises`` in turn."""
+    for i in range(round(seconds / 0.03)):
+        eos.update(floor_db + rises[i % len(rises)], 0.03)
+
+
+def test_over_a_steady_background_the_quiet_margin_narrows() -> None:
+    """Music or a fan hardly rises over its floor: talk 7 dB over it is sound, though under
+    the 10 dB margin. A babble that rises and dips keeps the margin, as does a quiet room,
+    and a steady background heard too briefly to tell."""
+    settings = Settings(quiet_margin_db=10, steady_margin_db=6, steady_headroom_db=4)
+    music, babble, quiet_room, brief = (EndOfSpeech(settings) for _ in range(4))
+    _room(music, [0.0, 1.0, 2.0, 1.0], -40.0, 3.0)
+    _room(babble, [0.0, 7.0, 9.0, 8.0], -40.0, 3.0)
+    quiet_room.update(-20.0, 0.03)  # a voice: the room's floor is far under it
+    _room(quiet_room, [0.0, 1.0, 2.0, 1.0], -62.0, 3.0)
+    _room(brief, [0.0, 1.0, 2.0, 1.0], -40.0, 0.9)
+    assert music.margin() == 6.0  # median rise under 1 dB, + 4: at least 6
+    assert music.audible(-33.0) and not music.audible(-35.0)
+    assert babble.margin() == quiet_room.margin() == brief.margin() == 10.0
+    assert not babble.audible(-33.0) and not quiet_room.audible(-55.0)
+    assert babble.background() and not quiet_room.background() and brief.background()
+    # talk over the steady background does not flush it out: the margin holds while it lasts
+    _room(music, [12.0, 20.0, 15.0], -40.0, 3.0)
+    assert music.margin() == pytest.approx(6.0)
+    # a background that rises more sets a margin between the two
+    between = EndOfSpeech(settings)
+    _room(between, [0.0, 6.0], -40.0, 3.0)
+    # median rise 3 dB (of 0 and 6, less what the floor rose in 30 ms), + 4
+    assert between.margin() == pytest.approx(7.0, abs=0.1)
+    # the same narrowest margin as the widest: no narrowing
+    same = EndOfSpeech(Settings(quiet_margin_db=10, steady_margin_db=10))
+    _room(same, [0.0, 1.0], -40.0, 3.0)
+    assert same.margin() == 10.0

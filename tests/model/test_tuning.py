@@ -8,7 +8,7 @@ import numpy as np
 
 from skill.model.graph import Lang, UnkCosts, write_graph
 from skill.train.data import Utt
-from skill.train.tune import Streams, hear_costs, over_babble, talk_stream, tune
+from skill.train.tune import Streams, hear_costs, over_babble, over_music, talk_stream, tune
 
 from .conftest import DATA, pcm
 
@@ -38,6 +38,7 @@ def dev_streams(model_dir: Path) -> Streams:
         utts[2:3],
         talk_stream(utts, 0),
         over_babble(utts, 0),
+        over_music(utts, 0),
     )
 
 

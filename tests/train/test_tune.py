@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from skill.commands import Command
 from skill.listen.decide import Hypothesis, Settings, Surroundings
@@ -13,13 +16,17 @@ from skill.model.recognizer import TUNED
 from skill.train.data import Utt
 from skill.train.tune import (
     BABBLE_SNR_DB,
+    FA_WEIGHT,
     GRID,
     LIGHT_MARGIN,
+    MUSIC_SHARE,
+    MUSIC_SNR_DB,
     Heard,
     Score,
     choose,
     format_costs,
     over_babble,
+    over_music,
     parse_costs,
     possible,
     reference,
@@ -54,6 +61,8 @@ def test_score_weighs_accuracy_against_false_accepts() -> None:
         talk_hours=0.1,
         talk_babble=TALK + TALK,
         babble_hours=0.1,
+        talk_music=TALK + TALK + TALK,
+        music_hours=0.1,
     )
     loose = score(UnkCosts(), heard, {"max_unknown_after": 0.3, "min_pause_before": 0.0})
     strict = score(UnkCosts(), heard, {"max_unknown_after": 0.3, "min_pause_before": 0.3})
@@ -62,15 +71,25 @@ def test_score_weighs_accuracy_against_false_accepts() -> None:
         loose.false_accepts_per_hour,
         loose.words_accepted,
         loose.false_accepts_per_hour_over_babble,
-    ) == (1.0, 10.0, 0.5, 20.0)
-    assert strict.false_accepts_per_hour == strict.false_accepts_per_hour_over_babble == 0.0
+        loose.false_accepts_per_hour_over_music,
+    ) == (1.0, 10.0, 0.5, 20.0, 30.0)
+    assert (
+        strict.false_accepts_per_hour
+        == strict.false_accepts_per_hour_over_babble
+        == strict.false_accepts_per_hour_over_music
+        == 0.0
+    )
     assert strict.value > loose.value
+    # each false accept over music costs its share of one in the talk alone
+    quiet = replace(heard, talk_music=[])
+    apart = score(UnkCosts(), quiet, {"max_unknown_after": 0.3, "min_pause_before": 0.0})
+    assert apart.value - loose.value == pytest.approx(MUSIC_SHARE * FA_WEIGHT * 30.0)
 
 
 def test_the_light_copies_accuracy_is_counted_apart() -> None:
     right = (Command.PAUSE, [hyp("pause", 1.0, 1.4)])
     wrong = (Command.PAUSE, [hyp("[unk]", 1.0, 1.4)])
-    heard = Heard([right, wrong, wrong], [], [], 0.1, [], 0.1, light=[True, False, False])
+    heard = Heard([right, wrong, wrong], [], [], 0.1, [], 0.1, [], 0.1, [True, False, False])
     got = score(UnkCosts(), heard, {})
     assert (got.accuracy, got.light_accuracy) == (1 / 3, 1.0)
 
@@ -80,7 +99,7 @@ def test_the_rules_chosen_keep_the_light_copies_heard() -> None:
 
     def scored(light: float, value: float) -> Score:
         # the value is all accuracy: no false accept, no word obeyed
-        return Score(UnkCosts(), {}, value, light, 0.0, 0.0, 0.0)
+        return Score(UnkCosts(), {}, value, light, 0.0, 0.0, 0.0, 0.0)
 
     careful, strict = scored(0.90, 0.50), scored(0.90 - 2 * LIGHT_MARGIN, 0.60)
     assert choose([careful, strict]) is careful
@@ -139,19 +158,24 @@ def test_only_results_that_some_setting_obeys_are_replayed_and_no_score_changes(
         assert replay(kept, settings) == replay(finals, settings)
 
 
-def test_the_talk_over_babble_is_the_talk_as_said_with_a_babble_well_under_it() -> None:
+@pytest.mark.parametrize(
+    ("under", "snr_db"), [(over_babble, BABBLE_SNR_DB), (over_music, MUSIC_SNR_DB)]
+)
+def test_the_talk_over_a_background_is_the_talk_as_said_with_it_well_under_it(
+    under: Callable[[list[Utt], int], np.ndarray], snr_db: float
+) -> None:
     rng = np.random.default_rng(0)
     said = [
         Utt(f"talk{k}c0", k, "talk", "", "v", (rng.normal(size=8000) * 3000).astype(np.int16))
         for k in range(4)
     ]
     heavy = Utt("talk0c1", 0, "talk", "", "v", np.full(20000, 9000, dtype=np.int16), copy=1)
-    mixed = over_babble([*said, heavy], 0).astype(np.float64)
+    mixed = under([*said, heavy], 0).astype(np.float64)
     talk = talk_stream(said, 0).astype(np.float64)  # the same pauses: the heavy copy is left out
     assert len(mixed) == len(talk)
     gain = np.dot(mixed, talk) / np.dot(talk, talk)
-    under = mixed - gain * talk
+    rest = mixed - gain * talk
     speech = np.abs(talk) > 0
-    snr = 10 * np.log10(np.mean((gain * talk[speech]) ** 2) / np.mean(under[speech] ** 2))
-    assert abs(snr - BABBLE_SNR_DB) < 2.0
-    assert np.mean(under[~speech] ** 2) > 0  # all through: in the pauses too
+    snr = 10 * np.log10(np.mean((gain * talk[speech]) ** 2) / np.mean(rest[speech] ** 2))
+    assert abs(snr - snr_db) < 2.0
+    assert np.mean(rest[~speech] ** 2) > 0  # all through: in the pauses too
