@@ -116,9 +116,10 @@ class Settings:
     #: the coach's voice (dB) on one of the last stretches of it: an adaptive filter needs a
     #: few seconds of the coach's voice to learn the room
     min_echo_reduction_db: float = 10.0
-    #: a chunk is sound when this many dB over the noise floor: in a quiet room, and over a
-    #: background whose level moves (babble rises and dips by 10-30 dB over its floor: a
-    #: narrower margin counts it as sound, and a command said over it does not end)
+    #: a chunk is sound when this many dB over the noise floor (over a steady background,
+    #: less if ``steady_margin_db`` is narrower). Over babble, which rises and dips by 10-30 dB
+    #: over its floor, a narrower margin counts the babble as sound, and a command said over
+    #: it does not end
     quiet_margin_db: float = 10.0
     #: over a steady background (music, pink noise, a fan) the margin may narrow to how far
     #: its recent chunks rose over the floor (median: ``EndOfSpeech.margin``) plus
@@ -227,8 +228,9 @@ class EndOfSpeech:
     def _follow_background(self, rise_db: float, seconds: float) -> None:
         """Keep a chunk ``rise_db`` over the floor if it is under the widest margin (the
         background, or the soft end of a word), and the median of the latest ones."""
-        if rise_db >= self._settings.quiet_margin_db:
-            return
+        s = self._settings
+        if rise_db >= s.quiet_margin_db or s.steady_margin_db >= s.quiet_margin_db:
+            return  # not background, or no narrowing: nothing to follow
         self._below.append((seconds, rise_db))
         self._below_seconds += seconds
         while self._below_seconds - self._below[0][0] >= STEADY_WINDOW_SECONDS:
@@ -242,7 +244,7 @@ class EndOfSpeech:
         steady one: music, a fan), their median rise plus ``steady_headroom_db``, never
         under ``steady_margin_db``."""
         s = self._settings
-        if not self.background():
+        if s.steady_margin_db >= s.quiet_margin_db or not self.background():
             return s.quiet_margin_db
         return min(s.quiet_margin_db, max(s.steady_margin_db, self._rise + s.steady_headroom_db))
 

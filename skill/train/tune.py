@@ -167,7 +167,7 @@ def talk_stream(utts: list[Utt], seed: int) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(RATE, dtype=np.int16)
 
 
-def _said(utts: list[Utt]) -> list[Utt]:
+def _as_said(utts: list[Utt]) -> list[Utt]:
     """The sentences as said: their light copies (the heavy ones are already noisy)."""
     return [u for u in utts if u.kind == "talk" and u.copy == 0]
 
@@ -176,7 +176,7 @@ def over_babble(utts: list[Utt], seed: int) -> np.ndarray:
     """The sentences as said, joined like :func:`talk_stream`, with a babble of
     ``BABBLE_TALKERS`` of them under it all through, ``BABBLE_SNR_DB`` below it: the
     benchmark's talk over babble."""
-    light = _said(utts)
+    light = _as_said(utts)
     talk = talk_stream(light, seed)
     rng = np.random.default_rng([seed, 4343])
     under = A.babble([u.audio for u in light] or [talk], len(talk), rng, BABBLE_TALKERS)
@@ -188,13 +188,12 @@ def over_music(utts: list[Utt], seed: int) -> np.ndarray:
     through, ``MUSIC_SNR_DB`` below it: excerpts of ``MUSIC_EXCERPT_SECONDS`` cut from a bank
     of the training's music generator with a seed of its own (the benchmark's talk over
     music is another generator's)."""
-    talk = talk_stream(_said(utts), seed)
+    talk = talk_stream(_as_said(utts), seed)
     rng = np.random.default_rng([seed, 4444])
     tunes = music.music(music.BANK_SECONDS, rng)
     step = int(RATE * MUSIC_EXCERPT_SECONDS)
-    under = np.concatenate([music.excerpt(tunes, step, rng) for _ in range(0, len(talk), step)])[
-        : len(talk)
-    ]
+    excerpts = [music.excerpt(tunes, step, rng) for _ in range(0, len(talk), step)]
+    under = np.concatenate(excerpts)[: len(talk)]
     return A.to_int16(A.mix(talk, under, MUSIC_SNR_DB), 0.5)
 
 
