@@ -3,9 +3,9 @@ benchmark's held-out background (its instruments are its own: a training recipe 
 music in must make its music another way).
 
 A slow chord progression in a drawn key (56-76 beats a minute): a soft electric-piano pad
-(two-operator FM, slow attack) holding each chord, a sine bass on its root, a plucked melody
-(decaying harmonics, a little inharmonic, as a piano's or a harp's) on the scale, now and then
-an FM bell, all in a room (RT60 about 1 s).
+(two-operator FM, slow attack) holding each chord, the same pad an octave down on its root as
+the bass, a plucked melody (decaying harmonics, a little inharmonic, as a piano's or a harp's)
+on the scale, now and then an FM bell, all in a room (RT60 about 1 s).
 """
 
 from __future__ import annotations
