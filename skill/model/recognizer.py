@@ -27,6 +27,7 @@ TUNED = (
     "min_confidence_careful",
     "min_prominence_db",
     "min_tail_drop_db",
+    "min_level_spread_db",
 )
 
 

@@ -145,6 +145,16 @@ def test_every_setting_tried_obeys_a_command_6_db_over_a_background() -> None:
         assert replay([over], settings) == [Command.SLOWER]
 
 
+def test_every_setting_tried_obeys_a_command_whose_level_rises_7_db_over_steady_noise() -> None:
+    """The steady-noise floor never rejects a command the goals ask for: the development
+    voices' commands over pink noise 10 dB down rise 11 dB or more over it (95% of them), 5 dB
+    over babble 6.4 dB (models/README.md, "The steady-noise floor in the tuning's grid")."""
+    heard = Hypothesis("next", True, 0.99, 1.0, 1.4, 0.0, 0.0, 0.8, 1.6)
+    over = (heard, Surroundings(pause_before=1.0, prominence_db=0.0, level_spread_db=7.0))
+    for settings in grid():
+        assert replay([over], settings) == [Command.NEXT]
+
+
 def test_only_results_that_some_setting_obeys_are_replayed_and_no_score_changes() -> None:
     finals = [
         *TALK,
