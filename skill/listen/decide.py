@@ -170,7 +170,9 @@ class Settings:
     #: while the coach is silent, a phrase whose level hardly changed (dB between its loud
     #: and its quiet chunks) is steady noise, not speech: a fan, water running (models/README,
     #: "Steady noise heard as a command": on the development set correct commands spread
-    #: 6.7-60 dB, the commands heard in its noise clips 1.3-3.5 dB)
+    #: 6.7-60 dB, the commands heard in its noise clips 1.3-3.5 dB); a model's manifest may
+    #: set it (``tune.GRID``: 7 dB for the shipped one; models/README, "The steady-noise
+    #: floor in the tuning's grid")
     min_level_spread_db: float = 5.0
     #: ... nor one whose level hardly changed in any one frequency band (``band_spread_db``):
     #: pink noise's whole level moves by up to 6 dB (models/README, "Steady noise measured
@@ -186,6 +188,12 @@ class Settings:
     #: ``min_confidence`` it counts as ``min_confidence``
     min_confidence_careful: float = 0.7
     min_confidence_speaking: float = 0.9
+
+    @property
+    def narrows_over_steady_background(self) -> bool:
+        """Does the quiet margin narrow over a steady background (``steady_margin_db`` under
+        ``quiet_margin_db``)? Off by default: nothing is kept for it then."""
+        return self.steady_margin_db < self.quiet_margin_db
 
 
 class EndOfSpeech:
@@ -229,7 +237,7 @@ class EndOfSpeech:
         """Keep a chunk ``rise_db`` over the floor if it is under the widest margin (the
         background, or the soft end of a word), and the median of the latest ones."""
         s = self._settings
-        if rise_db >= s.quiet_margin_db or s.steady_margin_db >= s.quiet_margin_db:
+        if rise_db >= s.quiet_margin_db or not s.narrows_over_steady_background:
             return  # not background, or no narrowing: nothing to follow
         self._below.append((seconds, rise_db))
         self._below_seconds += seconds
@@ -244,7 +252,7 @@ class EndOfSpeech:
         steady one: music, a fan), their median rise plus ``steady_headroom_db``, never
         under ``steady_margin_db``."""
         s = self._settings
-        if s.steady_margin_db >= s.quiet_margin_db or not self.background():
+        if not s.narrows_over_steady_background or not self.background():
             return s.quiet_margin_db
         return min(s.quiet_margin_db, max(s.steady_margin_db, self._rise + s.steady_headroom_db))
 
