@@ -353,36 +353,61 @@ class Decider:
         around: Surroundings = Surroundings(),
     ) -> Command | None:
         """The command in ``hyp``, if it is one to obey."""
-        if not hyp.final:
+        heard = phrase(hyp, grammar)
+        if heard is None:
             return None
-        words = hyp.text.split()
-        while words and words[0] == UNKNOWN:
-            words.pop(0)
-        while words and words[-1] == UNKNOWN:
-            words.pop()
-        if not words or UNKNOWN in words:
-            return None
-        text = normalize(" ".join(words))
-        command = parse(text) if text in grammar else None
-        if command is None:
-            return None
-        s = self._settings
-        if not speaking and (
-            around.level_spread_db < s.min_level_spread_db
-            or around.band_spread_db < s.min_band_spread_db
-            or hyp.end - hyp.start > s.max_seconds_per_word * (len(words) + 2)
-        ):
-            return None  # steady noise (over the coach, the canceller's residue blurs both)
-        if around.prominence_db < s.min_prominence_db:
-            if hyp.unknown_after > s.max_unknown_after and around.tail_drop_db < s.min_tail_drop_db:
-                return None
-            if not speaking and hyp.unknown_before > s.max_unknown_before:
-                return None
-            if not speaking and around.pause_before < s.min_pause_before:
-                return None
-        floor = s.min_confidence
-        if command in CAREFUL:  # never less sure than for the others
-            floor = max(floor, s.min_confidence_careful)
-        if speaking:
-            floor = max(floor, s.min_confidence_speaking)
-        return command if hyp.confidence >= floor else None
+        command, words = heard
+        return command if obeys(self._settings, hyp, around, command, words, speaking) else None
+
+
+def phrase(hyp: Hypothesis, grammar: Sequence[str]) -> tuple[Command, int] | None:
+    """The command that a final ``hyp`` says, and its number of words, when its words are
+    exactly one phrase of ``grammar`` with nothing but unknown sound around it."""
+    if not hyp.final:
+        return None
+    words = hyp.text.split()
+    while words and words[0] == UNKNOWN:
+        words.pop(0)
+    while words and words[-1] == UNKNOWN:
+        words.pop()
+    if not words or UNKNOWN in words:
+        return None
+    text = normalize(" ".join(words))
+    command = parse(text) if text in grammar else None
+    return None if command is None else (command, len(words))
+
+
+def obeys(
+    s: Settings,
+    hyp: Hypothesis,
+    around: Surroundings,
+    command: Command,
+    words: int,
+    speaking: bool,
+) -> bool:
+    """Is the ``command`` that ``hyp`` says (in ``words`` words, :func:`phrase`) one to obey
+    under ``s``? Written with comparisons, ``&`` and ``|`` of the settings only, so that
+    settings whose fields are numpy arrays give an array: the tuning replays its whole grid
+    at once this way (``tune.score_all``)."""
+    sure = hyp.confidence >= s.min_confidence
+    if command in CAREFUL:  # never less sure than for the others
+        sure = sure & (hyp.confidence >= s.min_confidence_careful)
+    if speaking:
+        sure = sure & (hyp.confidence >= s.min_confidence_speaking)
+    # said alone, not inside talk: little unknown sound after it (or it died away) and,
+    # while the coach is silent, little before it, after a pause
+    alone = (hyp.unknown_after <= s.max_unknown_after) | (around.tail_drop_db >= s.min_tail_drop_db)
+    if speaking:  # over the coach, the canceller's residue blurs the level's rise and fall
+        return sure & ((around.prominence_db >= s.min_prominence_db) | alone)
+    alone = (
+        alone
+        & (hyp.unknown_before <= s.max_unknown_before)
+        & (around.pause_before >= s.min_pause_before)
+    )
+    # speech, not steady noise: its level rose and fell, and it was not drawn out
+    speech = (
+        (around.level_spread_db >= s.min_level_spread_db)
+        & (around.band_spread_db >= s.min_band_spread_db)
+        & (hyp.end - hyp.start <= s.max_seconds_per_word * (words + 2))
+    )
+    return sure & speech & ((around.prominence_db >= s.min_prominence_db) | alone)

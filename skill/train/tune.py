@@ -3,11 +3,11 @@
 The development set (voices of training engines never trained on, see ``data.dev_set``) is heard
 through :class:`~skill.listen.hearing.Hearing`, exactly like the microphone path: each command
 clip and each single non-command word as its own stream, and the sentences and noise clips joined
-into one long stream of ordinary talk with pauses between. Each [unk] cost needs one decode (each
-in a fresh process of its own, up to one per CPU at a time: ``hear_costs``);
-the rules are then replayed on the recorded final results (they never change what the
-recognizer hears). The talk as said is heard a second time with a babble under it, and a third
-time with music under it.
+into one long stream of ordinary talk with pauses between. Each [unk] cost needs one decode
+(each in a fresh process of its own, up to one per CPU at a time: ``hear_costs``); the rules
+are then judged on the recorded final results, every setting of ``GRID`` at once
+(:func:`score_all`; they never change what the recognizer hears). The talk as said is heard a
+second time with a babble under it, and a third time with music under it.
 
 ``python -m skill.train.tune --model models/coach-commands`` re-tunes a built model in place.
 """
@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from skill.commands import Command, all_phrases, parse
-from skill.listen.decide import Decider, Hypothesis, Settings, Surroundings
+from skill.listen.decide import Decider, Hypothesis, Settings, Surroundings, obeys, phrase
 from skill.model import manifest
 from skill.model.graph import Lang, UnkCosts, write_graph
 from skill.model.recognizer import CommandRecognizer
@@ -215,17 +215,6 @@ def hear(rec: CommandRecognizer, pcm: np.ndarray) -> Finals:
     return finals
 
 
-def replay(finals: Finals, settings: Settings) -> list[Command]:
-    """The commands the listener would obey in one stream under ``settings``."""
-    decider, grammar = Decider(settings), all_phrases()
-    out = []
-    for h, around in finals:
-        command = decider.decide(h, grammar, False, around)
-        if command is not None:
-            out.append(command)
-    return out
-
-
 #: no rule lets anything through that these settings reject
 _LOOSEST = Settings(
     max_unknown_before=math.inf,
@@ -263,25 +252,66 @@ class Heard:
     light: list[bool] | None = None
 
 
-def score(unk: UnkCosts, heard: Heard, values: dict[str, float]) -> Score:
-    settings = replace(Settings(), **values)  # type: ignore[arg-type]
-    right = [replay(hyps, settings) == [want] for want, hyps in heard.commands]
-    which = heard.light if heard.light is not None else [True] * len(right)
-    light = [r for r, is_light in zip(right, which, strict=True) if is_light]
-    fa = len(replay(heard.talk, settings))
-    words = sum(bool(replay(hyps, settings)) for hyps in heard.words)
-    fa_babble = len(replay(heard.talk_babble, settings))
-    fa_music = len(replay(heard.talk_music, settings))
-    return Score(
-        unk,
-        values,
-        sum(right) / max(1, len(right)),
-        sum(light) / max(1, len(light)),
-        fa / heard.talk_hours,
-        words / max(1, len(heard.words)),
-        fa_babble / heard.babble_hours,
-        fa_music / heard.music_hours,
-    )
+def tried() -> list[dict[str, float]]:
+    """Every setting of ``GRID``, in its order (the strictest first)."""
+    return [dict(zip(GRID, c, strict=True)) for c in itertools.product(*GRID.values())]
+
+
+def score_all(unk: UnkCosts, heard: Heard, settings: list[dict[str, float]]) -> list[Score]:
+    """The development set's score under each of the listening ``settings`` (the fields a
+    setting leaves out: the defaults), all at once: each final result is judged by the
+    listener's own rule (:func:`~skill.listen.decide.obeys`) under settings whose fields are
+    arrays, one entry per setting. It scores as a :class:`~skill.listen.decide.Decider` of
+    each setting replaying each stream would (``tests/train/test_tune.py``), some 300 times
+    faster (0.4 s for the 4,860 settings of the grid, where one at a time took 2 minutes)."""
+    n = len(settings)
+    names = sorted({k for values in settings for k in values})
+    defaults = Settings()
+    columns = {k: np.array([v.get(k, getattr(defaults, k)) for v in settings]) for k in names}
+    rules = replace(defaults, **columns)  # type: ignore[arg-type]
+    grammar = all_phrases()
+
+    def obeyed(finals: Finals) -> list[tuple[Command, np.ndarray]]:
+        """Each final result of one stream that says a command, and which settings obey it."""
+        out = []
+        for h, around in finals:
+            heard_as = phrase(h, grammar)
+            if heard_as is not None:
+                yes = obeys(rules, h, around, *heard_as, False)
+                out.append((heard_as[0], np.broadcast_to(yes, (n,))))
+        return out
+
+    def count(finals: Finals, only: Command | None = None) -> np.ndarray:
+        """How many commands (``only``: of that one) each setting obeys in one stream."""
+        total = np.zeros(n, dtype=np.int64)
+        for command, yes in obeyed(finals):
+            if only in (None, command):
+                total += yes
+        return total
+
+    right = np.array(
+        [(count(hyps) == 1) & (count(hyps, want) == 1) for want, hyps in heard.commands]
+    ).reshape(-1, n)
+    which = np.array(heard.light if heard.light is not None else [True] * len(right), dtype=bool)
+    words = np.array([count(hyps) > 0 for hyps in heard.words]).reshape(-1, n).sum(axis=0)
+    fa = count(heard.talk) / heard.talk_hours
+    fa_babble = count(heard.talk_babble) / heard.babble_hours
+    fa_music = count(heard.talk_music) / heard.music_hours
+    accuracy = right.sum(axis=0) / max(1, len(right))
+    light = right[which].sum(axis=0) / max(1, int(which.sum()))
+    return [
+        Score(
+            unk,
+            values,
+            float(accuracy[i]),
+            float(light[i]),
+            float(fa[i]),
+            float(words[i]) / max(1, len(heard.words)),
+            float(fa_babble[i]),
+            float(fa_music[i]),
+        )
+        for i, values in enumerate(settings)
+    ]
 
 
 def reference(scores: list[Score]) -> Score:
@@ -393,10 +423,7 @@ def tune(
     for unk, heard in zip(
         costs, hear_costs(streams, costs, workers or os.cpu_count() or 1), strict=True
     ):
-        here = [
-            score(unk, heard, dict(zip(GRID, c, strict=True)))
-            for c in itertools.product(*GRID.values())
-        ]
+        here = score_all(unk, heard, tried())
         scores += here
         top = choose(here)
         log.info("dev: [unk] %s, its best alone -> %s (objective %.3f)", unk, top, top.value)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from skill.commands import Command
-from skill.listen.decide import Hypothesis, Settings, Surroundings
+from skill.commands import Command, all_phrases
+from skill.listen.decide import Decider, Hypothesis, Settings, Surroundings
 from skill.model.graph import UnkCosts
 from skill.model.recognizer import TUNED
 from skill.train.data import Utt
@@ -21,6 +20,7 @@ from skill.train.tune import (
     LIGHT_MARGIN,
     MUSIC_SHARE,
     MUSIC_SNR_DB,
+    Finals,
     Heard,
     Score,
     choose,
@@ -30,10 +30,22 @@ from skill.train.tune import (
     parse_costs,
     possible,
     reference,
-    replay,
-    score,
+    score_all,
     talk_stream,
+    tried,
 )
+
+
+def replay(finals: Finals, settings: Settings) -> list[Command]:
+    """The commands the listener obeys in one stream under ``settings``, one by one: what
+    the tuning's scores must agree with."""
+    decider = Decider(settings)
+    obeyed = (decider.decide(h, all_phrases(), False, around) for h, around in finals)
+    return [command for command in obeyed if command is not None]
+
+
+def score(unk: UnkCosts, heard: Heard, values: dict[str, float]) -> Score:
+    return score_all(unk, heard, [values])[0]
 
 
 def hyp(
@@ -128,8 +140,7 @@ def test_unk_costs_parse_as_entry_per_frame_and_command_phone() -> None:
 
 def grid(step: int = 1) -> list[Settings]:
     """Every ``step``-th setting of the tuning's grid."""
-    combos = itertools.islice(itertools.product(*GRID.values()), 0, None, step)
-    return [Settings(**dict(zip(GRID, values, strict=True))) for values in combos]
+    return [Settings(**values) for values in tried()[::step]]
 
 
 def test_the_grid_tunes_exactly_what_a_manifest_may_set() -> None:
@@ -153,6 +164,75 @@ def test_every_setting_tried_obeys_a_command_whose_level_rises_7_db_over_steady_
     over = (heard, Surroundings(pause_before=1.0, prominence_db=0.0, level_spread_db=7.0))
     for settings in grid():
         assert replay([over], settings) == [Command.NEXT]
+
+
+def _random_finals(rng: np.random.Generator, n: int) -> Finals:
+    """Final results whose measures fall either side of the grid's thresholds."""
+    texts = ["next", "go back", "[unk] pause", "slower [unk]", "[unk] what's next [unk]", "[unk]"]
+    out = []
+    for _ in range(n):
+        start = float(rng.uniform(0.0, 5.0))
+        end = start + float(rng.uniform(0.2, 2.5))
+        heard = Hypothesis(
+            str(rng.choice(texts)),
+            True,
+            float(rng.uniform(0.4, 1.0)),
+            start,
+            end,
+            float(rng.uniform(0.0, 0.5)),
+            float(rng.uniform(0.0, 0.8)),
+            start - 0.1,
+            end + 0.1,
+        )
+        around = Surroundings(
+            float(rng.uniform(0.0, 0.6)),
+            float(rng.uniform(0.0, 8.0)),
+            float(rng.uniform(3.0, 15.0)),
+            float(rng.uniform(0.0, 20.0)),
+            float(rng.uniform(8.0, 16.0)),
+        )
+        out.append((heard, around))
+    return out
+
+
+def test_all_settings_scored_at_once_score_as_each_replayed_alone() -> None:
+    """``score_all`` judges the whole grid at once with the listener's rule on arrays: each
+    setting's score is the one its own :func:`replay` of every stream gives."""
+    rng = np.random.default_rng(3)
+    # streams of none, one or several results: right only if exactly the command wanted
+    commands = [(Command.NEXT, _random_finals(rng, int(rng.integers(0, 4)))) for _ in range(60)]
+    commands += [(Command.PAUSE, _random_finals(rng, 1)) for _ in range(20)]
+    twice = [hyp("next", 0.5, 0.8), hyp("next", 2.0, 2.3)]
+    other = [hyp("next", 0.5, 0.8), hyp("pause", 2.0, 2.4)]
+    commands += [(Command.NEXT, twice), (Command.NEXT, other)]
+    heard = Heard(
+        commands,
+        [other, *(_random_finals(rng, int(rng.integers(1, 3))) for _ in range(30))],
+        _random_finals(rng, 40),
+        0.2,
+        _random_finals(rng, 40),
+        0.1,
+        _random_finals(rng, 40),
+        0.1,
+        [k % 3 == 0 for k in range(len(commands))],
+    )
+    settings = tried()[::37]
+    scores = score_all(UnkCosts(), heard, settings)
+    assert len({(s.accuracy, s.false_accepts_per_hour, s.words_accepted) for s in scores}) > 5
+    for values, got in zip(settings, scores, strict=True):
+        rules = Settings(**values)
+        right = [replay(hyps, rules) == [want] for want, hyps in heard.commands]
+        light = [r for r, k in zip(right, heard.light or [], strict=True) if k]
+        assert got == Score(
+            UnkCosts(),
+            values,
+            sum(right) / len(right),
+            sum(light) / len(light),
+            len(replay(heard.talk, rules)) / 0.2,
+            sum(bool(replay(hyps, rules)) for hyps in heard.words) / len(heard.words),
+            len(replay(heard.talk_babble, rules)) / 0.1,
+            len(replay(heard.talk_music, rules)) / 0.1,
+        )
 
 
 def test_only_results_that_some_setting_obeys_are_replayed_and_no_score_changes() -> None:
