@@ -177,7 +177,8 @@ class Settings:
     #: ... nor one whose level hardly changed in any one frequency band (``band_spread_db``):
     #: pink noise's whole level moves by up to 6 dB (models/README, "Steady noise measured
     #: band by band": on the development set correct commands spread 14.9 dB at least there,
-    #: steady noise of 0.12-1.8 s at most 6.8 dB)
+    #: steady noise of 0.12-1.8 s at most 6.8 dB); a model's manifest may set it (``tune.GRID``:
+    #: 13 dB for the shipped one; models/README.md, "The band-spread floor in the tuning's grid")
     min_band_spread_db: float = 10.0
     #: a phrase said over more than this many seconds per word, plus two words' worth for a
     #: drawn-out end, is not a command either (development set: correct one-word commands

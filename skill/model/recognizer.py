@@ -28,6 +28,7 @@ TUNED = (
     "min_prominence_db",
     "min_tail_drop_db",
     "min_level_spread_db",
+    "min_band_spread_db",
 )
 
 

@@ -166,6 +166,17 @@ def test_every_setting_tried_obeys_a_command_whose_level_rises_7_db_over_steady_
         assert replay([over], settings) == [Command.NEXT]
 
 
+def test_every_setting_tried_obeys_a_command_whose_bands_spread_13_db_over_steady_noise() -> None:
+    """The band-spread floor never rejects a command the goals ask for either: the development
+    voices' commands over pink noise 10 dB down spread 18 dB or more in their busiest band (95%
+    of them), 5 dB over babble 21 dB (models/README.md, "The band-spread floor in the tuning's
+    grid")."""
+    heard = Hypothesis("next", True, 0.99, 1.0, 1.4, 0.0, 0.0, 0.8, 1.6)
+    over = (heard, Surroundings(1.0, 0.0, level_spread_db=7.0, band_spread_db=13.0))
+    for settings in grid():
+        assert replay([over], settings) == [Command.NEXT]
+
+
 def _random_finals(rng: np.random.Generator, n: int) -> Finals:
     """Final results whose measures fall either side of the grid's thresholds."""
     texts = ["next", "go back", "[unk] pause", "slower [unk]", "[unk] what's next [unk]", "[unk]"]
