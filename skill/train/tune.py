@@ -289,22 +289,26 @@ def score_all(unk: UnkCosts, heard: Heard, settings: list[dict[str, float]]) -> 
                 out.append((heard_as[0], np.broadcast_to(yes, (n,))))
         return out
 
-    def count(finals: Finals, only: Command | None = None) -> np.ndarray:
-        """How many commands (``only``: of that one) each setting obeys in one stream."""
+    def count(rows: list[tuple[Command, np.ndarray]], only: Command | None = None) -> np.ndarray:
+        """How many commands (``only``: of that one) each setting obeys in one stream's
+        judged results (:func:`obeyed`)."""
         total = np.zeros(n, dtype=np.int64)
-        for command, yes in obeyed(finals):
+        for command, yes in rows:
             if only in (None, command):
                 total += yes
         return total
 
-    right = np.array(
-        [(count(hyps) == 1) & (count(hyps, want) == 1) for want, hyps in heard.commands]
-    ).reshape(-1, n)
+    def exactly(want: Command, rows: list[tuple[Command, np.ndarray]]) -> np.ndarray:
+        """Which settings obey exactly one command in the stream, ``want``."""
+        once: np.ndarray = (count(rows) == 1) & (count(rows, want) == 1)
+        return once
+
+    right = np.array([exactly(want, obeyed(hyps)) for want, hyps in heard.commands]).reshape(-1, n)
     which = np.array(heard.light if heard.light is not None else [True] * len(right), dtype=bool)
-    words = np.array([count(hyps) > 0 for hyps in heard.words]).reshape(-1, n).sum(axis=0)
-    fa = count(heard.talk) / heard.talk_hours
-    fa_babble = count(heard.talk_babble) / heard.babble_hours
-    fa_music = count(heard.talk_music) / heard.music_hours
+    words = np.array([count(obeyed(hyps)) > 0 for hyps in heard.words]).reshape(-1, n).sum(axis=0)
+    fa = count(obeyed(heard.talk)) / heard.talk_hours
+    fa_babble = count(obeyed(heard.talk_babble)) / heard.babble_hours
+    fa_music = count(obeyed(heard.talk_music)) / heard.music_hours
     accuracy = right.sum(axis=0) / max(1, len(right))
     light = right[which].sum(axis=0) / max(1, int(which.sum()))
     return [
